@@ -1,0 +1,33 @@
+package io.tensorforge.bus;
+
+/**
+ * Every event-bus address of the platform, named {@code tf.<service>.<verb>}.
+ *
+ * <p>Request-reply addresses answer with a reply or a {@link io.vertx.core.eventbus.ReplyException}
+ * whose failure code is an {@link io.tensorforge.domain.error.ErrorCode#number()}. Publish
+ * addresses are fire-and-forget and carry JSON so that they can cross a cluster.
+ */
+public final class Addresses {
+
+  private Addresses() {}
+
+  // intake: admission, the queue, endpoint capacity, routing decisions (local, hot path)
+  /** request-reply, local: {@code AdmitRequest} → {@code Lease}. */
+  public static final String INTAKE_ADMIT = "tf.intake.admit";
+  /** send, local: {@code LeaseRelease}; frees the slot a lease holds. */
+  public static final String INTAKE_RELEASE = "tf.intake.release";
+  /** request-reply: JSON view of the scheduler state (endpoints with load, queue depth). */
+  public static final String INTAKE_SNAPSHOT = "tf.intake.snapshot";
+
+  // routing: the endpoint table (source of truth for registration and up/down)
+  /** request-reply: register an endpoint, JSON {@code {id,url,models,maxConcurrent}}. */
+  public static final String ROUTING_REGISTER = "tf.routing.register";
+  /** request-reply: JSON {@code {id}}. */
+  public static final String ROUTING_DEREGISTER = "tf.routing.deregister";
+  /** request-reply: JSON {@code {id, up}}. */
+  public static final String ROUTING_SET_STATE = "tf.routing.set-state";
+  /** request-reply: the whole table as JSON {@code {endpoints:[...]}}. */
+  public static final String ROUTING_LIST = "tf.routing.list";
+  /** publish, cluster-wide JSON: {@code {change: upserted|removed, endpoint:{...}}}. */
+  public static final String ROUTING_ENDPOINT_CHANGED = "tf.routing.endpoint-changed";
+}
