@@ -16,6 +16,8 @@ public final class Addresses {
   public static final String INTAKE_ADMIT = "tf.intake.admit";
   /** send, local: {@code LeaseRelease}; frees the slot a lease holds. */
   public static final String INTAKE_RELEASE = "tf.intake.release";
+  /** send, local: the request id of a caller that went away while it waited. */
+  public static final String INTAKE_CANCEL = "tf.intake.cancel";
   /** request-reply: JSON view of the scheduler state (endpoints with load, queue depth). */
   public static final String INTAKE_SNAPSHOT = "tf.intake.snapshot";
 
@@ -30,4 +32,8 @@ public final class Addresses {
   public static final String ROUTING_LIST = "tf.routing.list";
   /** publish, cluster-wide JSON: {@code {change: upserted|removed, endpoint:{...}}}. */
   public static final String ROUTING_ENDPOINT_CHANGED = "tf.routing.endpoint-changed";
+
+  // stores: connections to PostgreSQL and Redis when the profile uses them
+  /** request-reply: JSON {@code {status: up|down, checks: {postgres: ..., redis: ...}}}. */
+  public static final String STORES_HEALTH = "tf.stores.health";
 }

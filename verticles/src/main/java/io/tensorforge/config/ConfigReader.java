@@ -217,6 +217,11 @@ public final class ConfigReader {
     return problems.isEmpty();
   }
 
+  /** The problems as one line each ("key: why"), for an error message. */
+  public String describeProblems() {
+    return String.join("; ", problems.stream().map(ConfigException.Problem::toString).toList());
+  }
+
   public void throwIfInvalid() {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

@@ -1,0 +1,46 @@
+package io.tensorforge.gateway;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads and checks the optional TensorForge request headers. */
+final class RequestHeaders {
+
+  static final Set<String> PRIORITIES = Set.of("critical", "standard", "sheddable");
+
+  /** A header's value, or the reason it is not acceptable. */
+  record Parsed<T>(T value, String error) {
+    boolean ok() {
+      return error == null;
+    }
+  }
+
+  private RequestHeaders() {}
+
+  /** The deadline in ms from now: the header's value, or the default when absent. */
+  static Parsed<Long> deadlineMs(String header, long defaultMs, long maxMs) {
+    if (header == null || header.isBlank()) {
+      return new Parsed<>(defaultMs, null);
+    }
+    try {
+      long value = Long.parseLong(header.trim());
+      if (value < 1 || value > maxMs) {
+        return new Parsed<>(null, "X-TF-Deadline-Ms must be between 1 and " + maxMs + ", got " + value);
+      }
+      return new Parsed<>(value, null);
+    } catch (NumberFormatException e) {
+      return new Parsed<>(null, "X-TF-Deadline-Ms must be a whole number of milliseconds");
+    }
+  }
+
+  /** The priority class; {@code standard} when absent. */
+  static Parsed<String> priority(String header) {
+    if (header == null || header.isBlank()) {
+      return new Parsed<>("standard", null);
+    }
+    String p = header.trim().toLowerCase(Locale.ROOT);
+    return PRIORITIES.contains(p)
+        ? new Parsed<>(p, null)
+        : new Parsed<>(null, "X-TF-Priority must be one of critical, standard, sheddable");
+  }
+}
