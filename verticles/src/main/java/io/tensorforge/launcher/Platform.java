@@ -56,16 +56,30 @@ public final class Platform {
    * is left running.
    */
   public static Future<Platform> start(LaunchOptions options) {
-    Vertx configVertx = Vertx.vertx();
-    Future<PlatformSettings> loaded = ConfigLoader.load(configVertx, options);
-    return loaded.transform(ar -> configVertx.close().transform(v -> ar.succeeded()
-            ? Future.succeededFuture(ar.result()) : Future.<PlatformSettings>failedFuture(ar.cause())))
-        .compose(Platform::start);
+    PrometheusMeterRegistry registry = Telemetry.newRegistry();
+    Vertx vertx = newVertx(registry);
+    return ConfigLoader.load(vertx, options)
+        .compose(settings -> deploy(vertx, settings, registry))
+        .recover(err -> {
+          // not awaited: a continuation on a closing instance's event loop could not run
+          vertx.close();
+          return Future.failedFuture(err);
+        });
   }
 
   /** Starts a node with settings already validated. */
   public static Future<Platform> start(PlatformSettings settings) {
-    PrometheusMeterRegistry registry = Telemetry.newRegistry(settings.nodeName());
+    PrometheusMeterRegistry registry = Telemetry.newRegistry();
+    Vertx vertx = newVertx(registry);
+    return deploy(vertx, settings, registry)
+        .recover(err -> {
+          // not awaited: a continuation on a closing instance's event loop could not run
+          vertx.close();
+          return Future.failedFuture(err);
+        });
+  }
+
+  private static Vertx newVertx(PrometheusMeterRegistry registry) {
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
@@ -74,6 +88,10 @@ public final class Platform {
     LocalCodec.register(vertx.eventBus(), Lease.class);
     LocalCodec.register(vertx.eventBus(), LeaseRelease.class);
     LocalCodec.register(vertx.eventBus(), Refusal.class);
+    return vertx;
+  }
+
+  private static Future<Platform> deploy(Vertx vertx, PlatformSettings settings, PrometheusMeterRegistry registry) {
     Map<String, String> fleetUrls = new LinkedHashMap<>();
     return vertx.deployVerticle(new StoresVerticle(settings.stores()))
         .compose(id -> vertx.deployVerticle(new RoutingVerticle(settings.routing().endpoints())))
@@ -88,8 +106,7 @@ public final class Platform {
               settings.nodeName(), settings.gateway().host(), settings.gateway().port(),
               settings.routing().endpoints().size() + fleetUrls.size());
           return new Platform(vertx, settings, registry, fleetUrls);
-        })
-        .recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
+        });
   }
 
   private static Future<Void> deployFleet(Vertx vertx, PlatformSettings settings, Map<String, String> urls) {

@@ -8,9 +8,11 @@ public final class Telemetry {
 
   private Telemetry() {}
 
-  public static PrometheusMeterRegistry newRegistry(String nodeName) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("node", nodeName);
-    return registry;
+  /**
+   * A new registry. It carries no node tag: the registry exists before the configuration is
+   * read, and Prometheus labels each scrape target with its instance anyway.
+   */
+  public static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 }
