@@ -26,6 +26,12 @@ final class AdminHandler {
         .map(m -> new JsonObject().put("endpoints", m.body().getJsonArray("endpoints"))));
   }
 
+  /** {@code GET /api/intake}: this node's queue depth, leases held, models and their strategies. */
+  void intake(RoutingContext ctx) {
+    reply(ctx, 200, vertx.eventBus().<JsonObject>request(Addresses.INTAKE_SNAPSHOT, new JsonObject())
+        .map(m -> m.body().copy().put("endpoints", m.body().getJsonArray("endpoints").size())));
+  }
+
   /** {@code GET /api/endpoints/:id}. */
   void getEndpoint(RoutingContext ctx) {
     String id = ctx.pathParam("id");

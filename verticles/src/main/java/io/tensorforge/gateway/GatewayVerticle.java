@@ -62,6 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v2/models/:model/infer").handler(body).handler(dataPlane::kserveInfer);
     router.get("/v2/models/:model/ready").handler(models::ready);
 
+    router.get("/api/intake").handler(admin::intake);
     router.get("/api/endpoints").handler(admin::listEndpoints);
     router.post("/api/endpoints").handler(body).handler(admin::register);
     router.get("/api/endpoints/:id").handler(admin::getEndpoint);
