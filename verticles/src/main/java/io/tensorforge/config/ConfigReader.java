@@ -213,6 +213,11 @@ public final class ConfigReader {
     problems.add(new ConfigException.Problem(path.isEmpty() ? "(root)" : path, reason));
   }
 
+  /** How many problems all readers sharing this one's list have recorded so far. */
+  public int problemCount() {
+    return problems.size();
+  }
+
   public boolean valid() {
     return problems.isEmpty();
   }

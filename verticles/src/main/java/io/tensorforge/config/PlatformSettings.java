@@ -161,6 +161,7 @@ public record PlatformSettings(
 
   /** One endpoint registration (config or admin API); problems go to the reader. */
   public static EndpointSpec endpoint(ConfigReader e) {
+    int problemsBefore = e.problemCount();
     String id = e.requiredString("id");
     if (!id.isEmpty() && !ID.matcher(id).matches()) {
       e.problem("id", "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
@@ -174,7 +175,7 @@ public record PlatformSettings(
       e.problem("models", "must list at least one model");
     }
     int maxConcurrent = e.intIn("maxConcurrent", 16, 1, 100_000);
-    if (!e.valid()) {
+    if (e.problemCount() > problemsBefore) {
       return null;
     }
     return new EndpointSpec(id, stripSlash(url), models, maxConcurrent);
