@@ -5,6 +5,7 @@ import io.tensorforge.domain.routing.EndpointSpec;
 import io.tensorforge.domain.routing.RoutingStrategies;
 import io.tensorforge.fleet.FleetSettings;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,22 +24,58 @@ public record PlatformSettings(
     Gateway gateway,
     Security security,
     Intake intake,
+    Map<String, Tenant> tenants,
+    Limits limits,
     Routing routing,
     Fulfillment fulfillment,
     Stores stores,
     FleetSettings fleet) {
 
   private static final Set<String> SECTIONS =
-      Set.of("node", "gateway", "security", "intake", "routing", "fulfillment", "stores", "fleet");
+      Set.of("node", "gateway", "security", "intake", "tenants", "limits", "routing", "fulfillment", "stores", "fleet");
+  private static final Set<String> PRIORITIES = Set.of("critical", "standard", "sheddable");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   public record Gateway(String host, int port, int instances, long maxBodyBytes) {}
 
-  public record ApiKey(String key, String tenant) {}
+  /**
+   * @param priority the class of this key's requests when they send no {@code X-TF-Priority}
+   * @param requestsPerMinute 0 for no limit on this key (the tenant's limits still apply)
+   * @param tokensPerMinute 0 for no limit on this key
+   */
+  public record ApiKey(String key, String tenant, String priority, long requestsPerMinute, long tokensPerMinute) {}
 
   public record Security(List<ApiKey> apiKeys, List<String> adminKeys) {}
 
-  public record Intake(int queueCapacity, long defaultDeadlineMs, long maxDeadlineMs) {}
+  /**
+   * @param queueCapacity most requests waiting on this node, all models and tenants together
+   * @param perTenantQueueCapacity most requests one tenant may have waiting on this node
+   * @param deadlineMsByPriority the deadline of a request that sends no {@code X-TF-Deadline-Ms}
+   */
+  public record Intake(int queueCapacity, int perTenantQueueCapacity, Map<String, Long> deadlineMsByPriority,
+                       long maxDeadlineMs) {
+
+    public long defaultDeadlineMs(String priority) {
+      return deadlineMsByPriority.getOrDefault(priority, deadlineMsByPriority.get("standard"));
+    }
+  }
+
+  /**
+   * One tenant's share and limits. Zero means no limit; a null budget means unlimited spend.
+   */
+  public record Tenant(String name, double weight, long requestsPerMinute, long tokensPerMinute, BigDecimal budgetUsd) {
+
+    static Tenant unlimited(String name) {
+      return new Tenant(name, 1.0, 0, 0, null);
+    }
+  }
+
+  /**
+   * How limits are enforced: {@code burstSeconds} of a per-minute rate may be taken at once; a
+   * Redis call that takes longer than {@code redisTimeoutMs} is answered by {@code onRedisFailure}
+   * ({@code refuse}: 503, or {@code local}: this node's own memory limits until Redis answers).
+   */
+  public record Limits(int burstSeconds, long redisTimeoutMs, String onRedisFailure) {}
 
   public record Routing(String defaultStrategy, Map<String, String> strategyByModel, double latencyDecayMs,
                         long staleAfterMs, List<EndpointSpec> endpoints) {
@@ -70,6 +107,12 @@ public record PlatformSettings(
     }
   }
 
+  /** A tenant's settings; a tenant not listed has weight 1 and no limits. */
+  public Tenant tenant(String name) {
+    Tenant t = tenants.get(name);
+    return t != null ? t : Tenant.unlimited(name);
+  }
+
   public static PlatformSettings from(JsonObject json) {
     ConfigReader root = ConfigReader.root(json);
     for (String key : json.fieldNames()) {
@@ -83,6 +126,8 @@ public record PlatformSettings(
         gateway(root.section("gateway")),
         security(root.section("security")),
         intake(root.section("intake")),
+        tenants(root.section("tenants")),
+        limits(root.section("limits")),
         routing(root.section("routing")),
         fulfillment(root.section("fulfillment")),
         stores(root.section("stores")),
@@ -106,13 +151,16 @@ public record PlatformSettings(
     for (ConfigReader k : entries) {
       String key = k.requiredString("key");
       String tenant = k.requiredString("tenant");
+      String priority = k.oneOf("priority", "standard", PRIORITIES);
+      long rpm = k.longIn("requestsPerMinute", 0, 0, 1_000_000_000L);
+      long tpm = k.longIn("tokensPerMinute", 0, 0, 1_000_000_000_000L);
       if (!key.isEmpty() && !seen.add(key)) {
         k.problem("key", "is listed twice");
       }
       if (!key.isEmpty() && key.length() < 8) {
         k.problem("key", "must be at least 8 characters");
       }
-      keys.add(new ApiKey(key, tenant));
+      keys.add(new ApiKey(key, tenant, priority, rpm, tpm));
     }
     List<String> admin = r.strings("adminKeys", List.of());
     for (String a : admin) {
@@ -124,14 +172,57 @@ public record PlatformSettings(
   }
 
   private static Intake intake(ConfigReader r) {
-    Intake intake = new Intake(
-        r.intIn("queueCapacity", 1000, 0, 10_000_000),
-        r.longIn("defaultDeadlineMs", 30_000, 1, 3_600_000),
-        r.longIn("maxDeadlineMs", 300_000, 1, 3_600_000));
-    if (intake.defaultDeadlineMs() > intake.maxDeadlineMs()) {
-      r.problem("defaultDeadlineMs", "must not exceed intake.maxDeadlineMs (" + intake.maxDeadlineMs() + ")");
+    long maxDeadline = r.longIn("maxDeadlineMs", 300_000, 1, 3_600_000);
+    ConfigReader d = r.section("deadlines");
+    Map<String, Long> deadlines = new LinkedHashMap<>();
+    deadlines.put("critical", d.longIn("critical", 60_000, 1, 3_600_000));
+    deadlines.put("standard", d.longIn("standard", 30_000, 1, 3_600_000));
+    deadlines.put("sheddable", d.longIn("sheddable", 10_000, 1, 3_600_000));
+    deadlines.forEach((priority, ms) -> {
+      if (ms > maxDeadline) {
+        d.problem(priority, "must not exceed intake.maxDeadlineMs (" + maxDeadline + "), got " + ms);
+      }
+    });
+    for (String key : d.json().fieldNames()) {
+      if (!PRIORITIES.contains(key)) {
+        d.problem(key, "is not a priority class; expected critical, standard or sheddable");
+      }
     }
-    return intake;
+    int capacity = r.intIn("queueCapacity", 1000, 0, 10_000_000);
+    int perTenant = r.intIn("perTenantQueueCapacity", capacity, 0, 10_000_000);
+    return new Intake(capacity, perTenant, Map.copyOf(deadlines), maxDeadline);
+  }
+
+  private static Map<String, Tenant> tenants(ConfigReader r) {
+    Map<String, Tenant> tenants = new LinkedHashMap<>();
+    for (String name : r.json().fieldNames()) {
+      ConfigReader t = r.section(name);
+      BigDecimal budget = null;
+      String budgetText = t.string("budgetUsd", null);
+      if (budgetText != null && !budgetText.isBlank()) {
+        try {
+          budget = new BigDecimal(budgetText.trim());
+          if (budget.signum() < 0) {
+            t.problem("budgetUsd", "must not be negative, got " + budgetText);
+          }
+        } catch (NumberFormatException e) {
+          t.problem("budgetUsd", "must be a decimal amount of USD such as \"25.00\", got '" + budgetText + "'");
+        }
+      }
+      tenants.put(name, new Tenant(name,
+          t.doubleIn("weight", 1.0, 0.001, 1_000_000),
+          t.longIn("requestsPerMinute", 0, 0, 1_000_000_000L),
+          t.longIn("tokensPerMinute", 0, 0, 1_000_000_000_000L),
+          budget));
+    }
+    return Map.copyOf(tenants);
+  }
+
+  private static Limits limits(ConfigReader r) {
+    return new Limits(
+        r.intIn("burstSeconds", 10, 1, 60),
+        r.longIn("redisTimeoutMs", 50, 1, 60_000),
+        r.oneOf("onRedisFailure", "refuse", Set.of("refuse", "local")));
   }
 
   private static Routing routing(ConfigReader r) {

@@ -2,6 +2,7 @@ package io.tensorforge.fulfillment;
 
 import io.tensorforge.bus.MonotonicClock;
 import io.tensorforge.config.PlatformSettings;
+import io.tensorforge.domain.cost.UsageParser;
 import io.tensorforge.domain.error.ErrorCode;
 import io.tensorforge.domain.intake.Lease;
 import io.vertx.core.Future;
@@ -105,10 +106,11 @@ public final class UpstreamClient {
     if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       out.setChunked(true);
     }
+    TailRecordingStream recorded = new TailRecordingStream(out);
     return resp.pipe()
         .endOnFailure(false)
-        .to(out)
-        .map(v -> new UpstreamOutcome(status, true, headMs))
+        .to(recorded)
+        .map(v -> new UpstreamOutcome(status, true, headMs, UsageParser.lastUsage(recorded.tail())))
         .recover(err -> {
           out.reset();
           resp.request().reset();

@@ -84,14 +84,18 @@ final class DataPlaneHandler {
 
   private void forward(RoutingContext ctx, String model, String path) {
     long arrivedNanos = System.nanoTime();
-    RequestHeaders.Parsed<Long> deadline = RequestHeaders.deadlineMs(
-        ctx.request().getHeader("X-TF-Deadline-Ms"), intake.defaultDeadlineMs(), intake.maxDeadlineMs());
-    RequestHeaders.Parsed<String> priority = RequestHeaders.priority(ctx.request().getHeader("X-TF-Priority"));
-    if (!deadline.ok() || !priority.ok()) {
-      ErrorResponder.send(ctx, ErrorCode.INVALID_HEADER, deadline.ok() ? priority.error() : deadline.error());
+    Caller caller = ctx.get(Caller.CONTEXT_KEY);
+    RequestHeaders.Parsed<String> priority = RequestHeaders.priority(ctx.request().getHeader("X-TF-Priority"), caller.defaultPriority());
+    if (!priority.ok()) {
+      ErrorResponder.send(ctx, ErrorCode.INVALID_HEADER, priority.error());
       return;
     }
-    Caller caller = ctx.get(Caller.CONTEXT_KEY);
+    RequestHeaders.Parsed<Long> deadline = RequestHeaders.deadlineMs(ctx.request().getHeader("X-TF-Deadline-Ms"),
+        intake.defaultDeadlineMs(priority.value()), intake.maxDeadlineMs());
+    if (!deadline.ok()) {
+      ErrorResponder.send(ctx, ErrorCode.INVALID_HEADER, deadline.error());
+      return;
+    }
     String requestId = RequestIds.of(ctx);
     long now = MonotonicClock.nowMs();
     long deadlineAt = now + deadline.value();

@@ -33,10 +33,10 @@ final class RequestHeaders {
     }
   }
 
-  /** The priority class; {@code standard} when absent. */
-  static Parsed<String> priority(String header) {
+  /** The priority class; the key's default when absent. */
+  static Parsed<String> priority(String header, String keyDefault) {
     if (header == null || header.isBlank()) {
-      return new Parsed<>("standard", null);
+      return new Parsed<>(keyDefault, null);
     }
     String p = header.trim().toLowerCase(Locale.ROOT);
     return PRIORITIES.contains(p)

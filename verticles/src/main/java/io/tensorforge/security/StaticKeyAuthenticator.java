@@ -36,11 +36,11 @@ public final class StaticKeyAuthenticator {
   public StaticKeyAuthenticator(PlatformSettings.Security security) {
     for (PlatformSettings.ApiKey k : security.apiKeys()) {
       String digest = digest(k.key());
-      callersByDigest.put(digest, new Caller(k.tenant(), digest.substring(0, 12), false));
+      callersByDigest.put(digest, new Caller(k.tenant(), digest.substring(0, 12), false, k.priority()));
     }
     for (String admin : security.adminKeys()) {
       String digest = digest(admin);
-      callersByDigest.put(digest, new Caller("admin", digest.substring(0, 12), true));
+      callersByDigest.put(digest, new Caller("admin", digest.substring(0, 12), true, "standard"));
     }
   }
 

@@ -25,7 +25,7 @@ class PlatformSettingsTest {
   void everyBadKeyIsReportedAtOnceWithItsFullPath() {
     JsonObject json = new JsonObject()
         .put("gateway", new JsonObject().put("port", 70000).put("instances", "many"))
-        .put("intake", new JsonObject().put("defaultDeadlineMs", 10_000).put("maxDeadlineMs", 5_000))
+        .put("intake", new JsonObject().put("deadlines", new JsonObject().put("standard", 200_000)).put("maxDeadlineMs", 100_000))
         .put("security", new JsonObject().put("apiKeys", new JsonArray()
             .add(new JsonObject().put("key", "short").put("tenant", "t"))
             .add(new JsonObject().put("key", "long-enough-key"))))
@@ -38,7 +38,7 @@ class PlatformSettingsTest {
     assertEquals(List.of(
         "gateway.port", "gateway.instances",
         "security.apiKeys[0].key", "security.apiKeys[1].tenant",
-        "intake.defaultDeadlineMs",
+        "intake.deadlines.standard",
         "routing.endpoints[1].id",
         "stores.kind", "stores.redis.url"), keys, e.getMessage());
     assertTrue(e.getMessage().contains("gateway.port: must be between 0 and 65535, got 70000"), e.getMessage());
