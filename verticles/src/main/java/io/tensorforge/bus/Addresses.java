@@ -11,6 +11,14 @@ public final class Addresses {
 
   private Addresses() {}
 
+  // admission: rate limits, token limits and budgets (local, hot path)
+  /** request-reply, local: {@code AdmissionRequest} → {@code AdmissionGrant} or {@code Refusal}. */
+  public static final String ADMISSION_ADMIT = "tf.admission.admit";
+  /** send, local: {@code Settlement}; corrects limits and budget from the estimate to the real usage. */
+  public static final String ADMISSION_SETTLE = "tf.admission.settle";
+  /** request-reply: JSON usage and spend per tenant, model and key, and budgets. */
+  public static final String ADMISSION_USAGE = "tf.admission.usage";
+
   // intake: admission, the queue, endpoint capacity, routing decisions (local, hot path)
   /** request-reply, local: {@code AdmitRequest} → {@code Lease}. */
   public static final String INTAKE_ADMIT = "tf.intake.admit";

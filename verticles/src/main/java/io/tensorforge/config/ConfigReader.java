@@ -141,6 +141,32 @@ public final class ConfigReader {
     return s;
   }
 
+  /**
+   * An exact non-negative decimal (money): a string such as {@code "0.15"} keeps every digit; a
+   * YAML number is read from its shortest text form.
+   */
+  public java.math.BigDecimal decimal(String name, java.math.BigDecimal fallback) {
+    Object v = json.getValue(name);
+    if (v == null || (v instanceof String s && s.isBlank())) {
+      return fallback;
+    }
+    if (!(v instanceof String) && !(v instanceof Number)) {
+      problem(name, "must be a decimal number such as \"0.15\", got " + describe(v));
+      return fallback;
+    }
+    try {
+      java.math.BigDecimal d = new java.math.BigDecimal(String.valueOf(v).trim());
+      if (d.signum() < 0) {
+        problem(name, "must not be negative, got " + v);
+        return fallback;
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      problem(name, "must be a decimal number such as \"0.15\", got " + describe(v));
+      return fallback;
+    }
+  }
+
   public boolean bool(String name, boolean fallback) {
     Object v = json.getValue(name);
     if (v == null) {

@@ -1,5 +1,6 @@
 package io.tensorforge.config;
 
+import io.tensorforge.domain.cost.Price;
 import io.tensorforge.domain.intake.SchedulerSettings;
 import io.tensorforge.domain.routing.EndpointSpec;
 import io.tensorforge.domain.routing.RoutingStrategies;
@@ -26,13 +27,14 @@ public record PlatformSettings(
     Intake intake,
     Map<String, Tenant> tenants,
     Limits limits,
+    Pricing pricing,
     Routing routing,
     Fulfillment fulfillment,
     Stores stores,
     FleetSettings fleet) {
 
   private static final Set<String> SECTIONS =
-      Set.of("node", "gateway", "security", "intake", "tenants", "limits", "routing", "fulfillment", "stores", "fleet");
+      Set.of("node", "gateway", "security", "intake", "tenants", "limits", "pricing", "routing", "fulfillment", "stores", "fleet");
   private static final Set<String> PRIORITIES = Set.of("critical", "standard", "sheddable");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -75,7 +77,21 @@ public record PlatformSettings(
    * Redis call that takes longer than {@code redisTimeoutMs} is answered by {@code onRedisFailure}
    * ({@code refuse}: 503, or {@code local}: this node's own memory limits until Redis answers).
    */
-  public record Limits(int burstSeconds, long redisTimeoutMs, String onRedisFailure) {}
+  public record Limits(int burstSeconds, long redisTimeoutMs, String onRedisFailure) {
+
+    /** The burst of a per-minute rate: {@code burstSeconds} of it, at least 1. */
+    public long burst(long ratePerMinute) {
+      return Math.max(1, ratePerMinute * burstSeconds / 60);
+    }
+  }
+
+  /** Prices in USD per million tokens, by model; models not listed cost {@code fallback}. */
+  public record Pricing(Map<String, Price> byModel, Price fallback) {
+
+    public Price of(String model) {
+      return byModel.getOrDefault(model, fallback);
+    }
+  }
 
   public record Routing(String defaultStrategy, Map<String, String> strategyByModel, double latencyDecayMs,
                         long staleAfterMs, List<EndpointSpec> endpoints) {
@@ -93,7 +109,8 @@ public record PlatformSettings(
 
   public record Postgres(String host, int port, String database, String user, String password, int poolSize) {}
 
-  public record Redis(String url) {}
+  /** @param keyPrefix every key this node writes starts with it (several deployments can share one Redis) */
+  public record Redis(String url, String keyPrefix) {}
 
   /** Where state lives: {@code memory} (this node) or the production stores. */
   public record Stores(String kind, String limitsKind, Postgres postgres, Redis redis) {
@@ -128,6 +145,7 @@ public record PlatformSettings(
         intake(root.section("intake")),
         tenants(root.section("tenants")),
         limits(root.section("limits")),
+        pricing(root.section("pricing")),
         routing(root.section("routing")),
         fulfillment(root.section("fulfillment")),
         stores(root.section("stores")),
@@ -218,6 +236,20 @@ public record PlatformSettings(
     return Map.copyOf(tenants);
   }
 
+  private static Pricing pricing(ConfigReader r) {
+    Price fallback = price(r.section("default"));
+    Map<String, Price> byModel = new LinkedHashMap<>();
+    ConfigReader models = r.section("models");
+    for (String model : models.json().fieldNames()) {
+      byModel.put(model, price(models.section(model)));
+    }
+    return new Pricing(Map.copyOf(byModel), fallback);
+  }
+
+  private static Price price(ConfigReader p) {
+    return new Price(p.decimal("inputPerMillion", BigDecimal.ZERO), p.decimal("outputPerMillion", BigDecimal.ZERO));
+  }
+
   private static Limits limits(ConfigReader r) {
     return new Limits(
         r.intIn("burstSeconds", 10, 1, 60),
@@ -295,7 +327,7 @@ public record PlatformSettings(
     if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
       redisSection.problem("url", "must start with redis:// or rediss://, got '" + redisUrl + "'");
     }
-    return new Stores(kind, limits, postgres, new Redis(redisUrl));
+    return new Stores(kind, limits, postgres, new Redis(redisUrl, redisSection.string("keyPrefix", "tf:")));
   }
 
   private static boolean validHttpUrl(String url) {

@@ -11,7 +11,7 @@ import io.tensorforge.fulfillment.UpstreamFailure;
 import io.tensorforge.fulfillment.UpstreamOutcome;
 import io.tensorforge.intake.AdmitRequest;
 import io.tensorforge.intake.LeaseRelease;
-import io.tensorforge.intake.Refusal;
+import io.tensorforge.bus.Refusal;
 import io.tensorforge.security.Caller;
 import io.tensorforge.telemetry.RequestMetrics;
 import io.vertx.core.Vertx;

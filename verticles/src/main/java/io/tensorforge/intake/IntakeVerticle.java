@@ -3,6 +3,7 @@ package io.tensorforge.intake;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tensorforge.bus.Addresses;
 import io.tensorforge.bus.MonotonicClock;
+import io.tensorforge.bus.Refusal;
 import io.tensorforge.domain.error.ErrorCode;
 import io.tensorforge.domain.intake.Admission;
 import io.tensorforge.domain.intake.Dispatch;

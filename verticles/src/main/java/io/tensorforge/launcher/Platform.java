@@ -13,7 +13,7 @@ import io.tensorforge.gateway.GatewayVerticle;
 import io.tensorforge.intake.AdmitRequest;
 import io.tensorforge.intake.IntakeVerticle;
 import io.tensorforge.intake.LeaseRelease;
-import io.tensorforge.intake.Refusal;
+import io.tensorforge.bus.Refusal;
 import io.tensorforge.routing.RoutingVerticle;
 import io.tensorforge.store.StoresVerticle;
 import io.tensorforge.telemetry.Telemetry;

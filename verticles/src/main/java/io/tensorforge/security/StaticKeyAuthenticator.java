@@ -36,7 +36,7 @@ public final class StaticKeyAuthenticator {
   public StaticKeyAuthenticator(PlatformSettings.Security security) {
     for (PlatformSettings.ApiKey k : security.apiKeys()) {
       String digest = digest(k.key());
-      callersByDigest.put(digest, new Caller(k.tenant(), digest.substring(0, 12), false, k.priority()));
+      callersByDigest.put(digest, new Caller(k.tenant(), keyIdOf(k.key()), false, k.priority()));
     }
     for (String admin : security.adminKeys()) {
       String digest = digest(admin);
@@ -61,6 +61,11 @@ public final class StaticKeyAuthenticator {
     return caller == null
         ? Result.refused(ErrorCode.INVALID_API_KEY, "the API key is not valid")
         : Result.ok(caller);
+  }
+
+  /** The non-secret id of a key: the first 12 hex digits of its SHA-256 digest. */
+  public static String keyIdOf(String key) {
+    return digest(key).substring(0, 12);
   }
 
   static String digest(String key) {

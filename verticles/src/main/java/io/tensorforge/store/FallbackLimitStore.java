@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * when it fails or has not answered within {@code timeoutMs}, the mode decides:
  *
  * <ul>
- *   <li>{@link Mode#REFUSE} (fail closed): {@code acquire} answers "not allowed" with
- *       {@code retryAfterMs} {@value #REFUSE_RETRY_AFTER_MS} and {@code remaining} 0, so callers
- *       get a quick 429 rather than a hang; {@code adjust} completes without effect (the
+ *   <li>{@link Mode#REFUSE} (fail closed): {@code acquire} fails at once with
+ *       {@link LimitsUnavailableException}, so callers answer 503 with {@code Retry-After}
+ *       ({@value #REFUSE_RETRY_AFTER_MS} ms) rather than hang; {@code adjust} completes without effect (the
  *       settlement is lost, which only matters to the current window of the limit).</li>
  *   <li>{@link Mode#LOCAL} (fail open, per node): {@code acquire} and {@code adjust} are answered
  *       by a local store (a {@link io.tensorforge.store.memory.MemoryLimitStore}) for this node
@@ -83,7 +83,7 @@ public final class FallbackLimitStore implements LimitStore {
           markDown(err);
           return mode == Mode.LOCAL
               ? local.acquire(key, cost, ratePerMinute, burst)
-              : Future.succeededFuture(new LimitDecision(false, REFUSE_RETRY_AFTER_MS, 0));
+              : Future.failedFuture(new LimitsUnavailableException(REFUSE_RETRY_AFTER_MS));
         });
   }
 

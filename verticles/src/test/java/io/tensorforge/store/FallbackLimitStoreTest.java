@@ -87,10 +87,17 @@ class FallbackLimitStoreTest {
     }
   }
 
+  /** Refuse mode fails with LimitsUnavailableException; seen here as the refusal it stands for. */
+  private static io.vertx.core.Future<LimitDecision> unavailableAsRefusal(io.vertx.core.Future<LimitDecision> call) {
+    return call.recover(err -> err instanceof LimitsUnavailableException u
+        ? io.vertx.core.Future.succeededFuture(new LimitDecision(false, u.retryAfterMs(), 0))
+        : io.vertx.core.Future.failedFuture(err));
+  }
+
   @Test
   void refuseModeRefusesAtOnceWhenRedisIsDown(VertxTestContext ctx) throws IOException {
     FallbackLimitStore store = new FallbackLimitStore(redisAt(closedPort()), Mode.REFUSE, TIMEOUT_MS, null);
-    inTurn(3, () -> store.acquire("k", 1, 60, 10)).onComplete(ctx.succeeding(calls -> ctx.verify(() -> {
+    inTurn(3, () -> unavailableAsRefusal(store.acquire("k", 1, 60, 10))).onComplete(ctx.succeeding(calls -> ctx.verify(() -> {
       assertInTime(calls);
       calls.forEach(c -> assertEquals(new LimitDecision(false, 1_000, 0), c.value()));
       assertTrue(store.degraded());
@@ -101,7 +108,7 @@ class FallbackLimitStoreTest {
   @Test
   void refuseModeRefusesWithinTheTimeoutWhenRedisHangs(VertxTestContext ctx) {
     FallbackLimitStore store = new FallbackLimitStore(redisAt(silent.actualPort()), Mode.REFUSE, TIMEOUT_MS, null);
-    inTurn(3, () -> store.acquire("k", 1, 60, 10))
+    inTurn(3, () -> unavailableAsRefusal(store.acquire("k", 1, 60, 10)))
         .compose(acquires -> timed(() -> store.adjust("k", -1, 60, 10)).map(adjust -> List.of(acquires, adjust)))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           @SuppressWarnings("unchecked")

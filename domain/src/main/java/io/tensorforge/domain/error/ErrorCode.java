@@ -26,13 +26,19 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(1600, "payload_too_large", 413),
   UNSUPPORTED_MEDIA_TYPE(1650, "unsupported_media_type", 415),
   RATE_LIMITED(1700, "rate_limited", 429),
+  TOKEN_RATE_LIMITED(1701, "token_rate_limited", 429),
+  BUDGET_EXHAUSTED(1702, "budget_exhausted", 429),
+  TENANT_QUEUE_FULL(1703, "tenant_queue_full", 429),
   UPSTREAM_ERROR(1800, "upstream_error", 502),
   UPSTREAM_UNAVAILABLE(1801, "upstream_unavailable", 502),
   UPSTREAM_REJECTED(1802, "upstream_rejected", 400),
   QUEUE_FULL(1900, "queue_full", 503),
-  QUEUE_TIMEOUT(1901, "queue_timeout", 503),
+  QUEUE_TIMEOUT(1901, "queue_timeout", 504),
   NO_HEALTHY_ENDPOINT(1902, "no_healthy_endpoint", 503),
   NOT_READY(1903, "not_ready", 503),
+  SHED(1904, "shed", 503),
+  DEADLINE_UNREACHABLE(1905, "deadline_unreachable", 503),
+  LIMITS_UNAVAILABLE(1906, "limits_unavailable", 503),
   UPSTREAM_TIMEOUT(2000, "upstream_timeout", 504),
   INTERNAL(2100, "internal_error", 500);
 
@@ -65,7 +71,7 @@ public enum ErrorCode {
 
   /** Whether a caller should be told when to come back ({@code Retry-After}). */
   public boolean retryable() {
-    return httpStatus == 429 || httpStatus == 503;
+    return httpStatus == 429 || httpStatus == 503 || this == QUEUE_TIMEOUT;
   }
 
   /** The code for a bus failure number; unknown numbers are internal errors. */

@@ -164,7 +164,9 @@ public final class Scheduler {
     }
     EndpointState state = endpoints.get(lease.endpointId());
     if (state == null) {
-      return List.of();
+      // Its endpoint was removed. Requests that were waiting for it (of any model it served)
+      // are woken by nothing else before their deadline, even with idle endpoints left.
+      return pump(new ArrayList<>(queues.keySet()), nowMs);
     }
     state.finish(leaseId, nowMs, latencyMs, success);
     return pump(state.spec().models(), nowMs);

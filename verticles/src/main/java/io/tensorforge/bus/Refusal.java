@@ -1,9 +1,9 @@
-package io.tensorforge.intake;
+package io.tensorforge.bus;
 
 import io.tensorforge.domain.error.ErrorCode;
 
 /**
- * Intake's answer when a request gets no slot: the reason, and when coming back may help
+ * The answer when a request is refused (no slot, a limit, a budget): the reason, and when coming back may help
  * ({@code retryAfterMs}, zero when it would not). Sent as a reply, not a bus failure, so that
  * the retry hint reaches the gateway intact.
  */
