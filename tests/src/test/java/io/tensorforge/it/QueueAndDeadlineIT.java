@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Endpoint capacity and the bounded queue: one endpoint with one slot, so a second request
- * must wait, and a request whose deadline passes in the queue gets 503 with Retry-After and
+ * must wait, and a request whose deadline passes in the queue gets 504 with Retry-After and
  * leaves the queue.
  */
 @ExtendWith(VertxExtension.class)
@@ -49,14 +49,14 @@ class QueueAndDeadlineIT {
   }
 
   @Test
-  void aRequestThatWaitsPastItsDeadlineGets503WithRetryAfterAndLeavesTheQueue(Vertx vertx, VertxTestContext ctx) {
+  void aRequestThatWaitsPastItsDeadlineGets504WithRetryAfterAndLeavesTheQueue(Vertx vertx, VertxTestContext ctx) {
     Future<HttpResponse<Buffer>> holder = send(null);
     // once the holder has the only slot, a request with a short deadline must time out in the queue
     Poll.until(vertx, () -> snapshot().map(s -> s.getInteger("leasesHeld") == 1), 5_000, "the slot to be taken")
         .compose(v -> send("150"))
         .compose(timedOut -> {
           ctx.verify(() -> {
-            assertError(timedOut, 503, "queue_timeout");
+            assertError(timedOut, 504, "queue_timeout");
             assertNotNull(timedOut.getHeader("Retry-After"));
             assertTrue(Integer.parseInt(timedOut.getHeader("Retry-After")) >= 1);
           });

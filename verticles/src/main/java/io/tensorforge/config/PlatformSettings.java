@@ -77,7 +77,7 @@ public record PlatformSettings(
    * Redis call that takes longer than {@code redisTimeoutMs} is answered by {@code onRedisFailure}
    * ({@code refuse}: 503, or {@code local}: this node's own memory limits until Redis answers).
    */
-  public record Limits(int burstSeconds, long redisTimeoutMs, String onRedisFailure) {
+  public record Limits(int burstSeconds, long redisTimeoutMs, String onRedisFailure, long defaultMaxTokens) {
 
     /** The burst of a per-minute rate: {@code burstSeconds} of it, at least 1. */
     public long burst(long ratePerMinute) {
@@ -254,7 +254,8 @@ public record PlatformSettings(
     return new Limits(
         r.intIn("burstSeconds", 10, 1, 60),
         r.longIn("redisTimeoutMs", 50, 1, 60_000),
-        r.oneOf("onRedisFailure", "refuse", Set.of("refuse", "local")));
+        r.oneOf("onRedisFailure", "refuse", Set.of("refuse", "local")),
+        r.longIn("defaultMaxTokens", 256, 0, 10_000_000));
   }
 
   private static Routing routing(ConfigReader r) {

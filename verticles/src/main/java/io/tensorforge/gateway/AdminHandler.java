@@ -32,6 +32,11 @@ final class AdminHandler {
         .map(m -> m.body().copy().put("endpoints", m.body().getJsonArray("endpoints").size())));
   }
 
+  /** {@code GET /api/usage}: usage and spend per tenant, model and key on this node, and budgets. */
+  void usage(RoutingContext ctx) {
+    reply(ctx, 200, request(Addresses.ADMISSION_USAGE, new JsonObject()));
+  }
+
   /** {@code GET /api/endpoints/:id}. */
   void getEndpoint(RoutingContext ctx) {
     String id = ctx.pathParam("id");

@@ -1,9 +1,15 @@
 package io.tensorforge.gateway;
 
+import io.tensorforge.admission.AdmissionGrant;
+import io.tensorforge.admission.AdmissionRequest;
+import io.tensorforge.admission.Settlement;
 import io.tensorforge.bus.Addresses;
 import io.tensorforge.bus.Failures;
 import io.tensorforge.bus.MonotonicClock;
+import io.tensorforge.bus.Refusal;
 import io.tensorforge.config.PlatformSettings;
+import io.tensorforge.domain.cost.ReportedUsage;
+import io.tensorforge.domain.cost.TokenEstimate;
 import io.tensorforge.domain.error.ErrorCode;
 import io.tensorforge.domain.intake.Lease;
 import io.tensorforge.fulfillment.UpstreamClient;
@@ -11,50 +17,44 @@ import io.tensorforge.fulfillment.UpstreamFailure;
 import io.tensorforge.fulfillment.UpstreamOutcome;
 import io.tensorforge.intake.AdmitRequest;
 import io.tensorforge.intake.LeaseRelease;
-import io.tensorforge.bus.Refusal;
 import io.tensorforge.security.Caller;
 import io.tensorforge.telemetry.RequestMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 
 /**
- * The data-plane path of one request: check the input, ask intake for a slot, forward to the
- * leased endpoint, stream the answer back, and give the slot back exactly once however the
- * request ends.
+ * The data-plane path of one request: check the input, pass admission (limits and budget), ask
+ * intake for a slot, forward to the leased endpoint, stream the answer back, then give the slot
+ * back and settle admission, each exactly once however the request ends.
  */
 final class DataPlaneHandler {
 
   /** Extra time the bus waits for intake beyond the request's deadline: intake answers first. */
   private static final long BUS_GRACE_MS = 5_000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
-  private final PlatformSettings.Intake intake;
+  private final PlatformSettings settings;
   private final UpstreamClient upstream;
   private final RequestMetrics metrics;
 
-  DataPlaneHandler(Vertx vertx, PlatformSettings.Intake intake, UpstreamClient upstream, RequestMetrics metrics) {
+  DataPlaneHandler(Vertx vertx, PlatformSettings settings, UpstreamClient upstream, RequestMetrics metrics) {
     this.vertx = vertx;
-    this.intake = intake;
+    this.settings = settings;
     this.upstream = upstream;
     this.metrics = metrics;
   }
 
   /** OpenAI-compatible routes: the model is named in the JSON body. */
   void openAi(RoutingContext ctx) {
-    JsonObject json;
-    try {
-      Buffer body = ctx.body().buffer();
-      if (body == null || body.length() == 0) {
-        ErrorResponder.send(ctx, ErrorCode.INVALID_JSON, "the request body must be a JSON object");
-        return;
-      }
-      json = body.toJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      ErrorResponder.send(ctx, ErrorCode.INVALID_JSON, "the request body is not a valid JSON object");
+    JsonObject json = jsonBody(ctx);
+    if (json == null) {
       return;
     }
     Object model = json.getValue("model");
@@ -62,27 +62,35 @@ final class DataPlaneHandler {
       ErrorResponder.send(ctx, ErrorCode.MISSING_MODEL, "the request body must name a 'model'");
       return;
     }
-    forward(ctx, m, ctx.request().path());
+    boolean embeddings = ctx.request().path().endsWith("/embeddings");
+    TokenEstimate estimate = TokenEstimate.estimate(PromptSize.chars(json),
+        embeddings ? 0 : PromptSize.maxTokens(json), embeddings ? 0 : settings.limits().defaultMaxTokens());
+    forward(ctx, m, estimate);
   }
 
-  /** KServe V2 routes: the model is named in the path. */
+  /** KServe V2 routes: the model is named in the path; tensors are sized by their bytes. */
   void kserveInfer(RoutingContext ctx) {
-    String model = ctx.pathParam("model");
+    if (jsonBody(ctx) == null) {
+      return;
+    }
+    forward(ctx, ctx.pathParam("model"), TokenEstimate.estimate(ctx.body().buffer().length(), 0, 0));
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       ErrorResponder.send(ctx, ErrorCode.INVALID_JSON, "the request body must be a JSON object");
-      return;
+      return null;
     }
     try {
-      body.toJsonObject();
+      return body.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
       ErrorResponder.send(ctx, ErrorCode.INVALID_JSON, "the request body is not a valid JSON object");
-      return;
+      return null;
     }
-    forward(ctx, model, ctx.request().path());
   }
 
-  private void forward(RoutingContext ctx, String model, String path) {
+  private void forward(RoutingContext ctx, String model, TokenEstimate estimate) {
     long arrivedNanos = System.nanoTime();
     Caller caller = ctx.get(Caller.CONTEXT_KEY);
     RequestHeaders.Parsed<String> priority = RequestHeaders.priority(ctx.request().getHeader("X-TF-Priority"), caller.defaultPriority());
@@ -91,7 +99,7 @@ final class DataPlaneHandler {
       return;
     }
     RequestHeaders.Parsed<Long> deadline = RequestHeaders.deadlineMs(ctx.request().getHeader("X-TF-Deadline-Ms"),
-        intake.defaultDeadlineMs(priority.value()), intake.maxDeadlineMs());
+        settings.intake().defaultDeadlineMs(priority.value()), settings.intake().maxDeadlineMs());
     if (!deadline.ok()) {
       ErrorResponder.send(ctx, ErrorCode.INVALID_HEADER, deadline.error());
       return;
@@ -99,30 +107,44 @@ final class DataPlaneHandler {
     String requestId = RequestIds.of(ctx);
     long now = MonotonicClock.nowMs();
     long deadlineAt = now + deadline.value();
-    AdmitRequest admit = new AdmitRequest(requestId, model, caller.tenant(), priority.value(), now, deadlineAt);
-    Exchange exchange = new Exchange(vertx, model, arrivedNanos);
+    AdmissionRequest admission = new AdmissionRequest(requestId, caller.tenant(), caller.keyId(), model, estimate);
+    AdmitRequest admit = new AdmitRequest(requestId, model, caller.tenant(), priority.value(), now, deadlineAt, estimate.total());
+    Exchange exchange = new Exchange(vertx, model, arrivedNanos, admission);
     ctx.response().closeHandler(v -> exchange.callerGone(requestId));
-    vertx.eventBus()
-        .request(Addresses.INTAKE_ADMIT, admit, new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadline.value() + BUS_GRACE_MS))
-        .onFailure(err -> fail(ctx, exchange, Failures.codeOf(err), Failures.messageOf(err), 1000))
-        .onSuccess(reply -> {
-          if (reply.body() instanceof Refusal refusal) {
-            fail(ctx, exchange, refusal.code(), refusal.message(), refusal.retryAfterMs());
-            return;
+
+    vertx.eventBus().request(Addresses.ADMISSION_ADMIT, admission, LOCAL)
+        .compose(reply -> reply.body() instanceof Refusal refusal
+            ? Future.failedFuture(new Refused(refusal))
+            : Future.succeededFuture((AdmissionGrant) reply.body()))
+        .compose(grant -> {
+          exchange.granted(grant);
+          return vertx.eventBus().request(Addresses.INTAKE_ADMIT, admit,
+              new DeliveryOptions(LOCAL).setSendTimeout(deadline.value() + BUS_GRACE_MS));
+        })
+        .compose(reply -> reply.body() instanceof Refusal refusal
+            ? Future.failedFuture(new Refused(refusal))
+            : Future.succeededFuture((Lease) reply.body()))
+        .onFailure(err -> {
+          exchange.settle(false, Optional.empty());
+          if (err instanceof Refused r) {
+            fail(ctx, exchange, r.refusal.code(), r.refusal.message(), r.refusal.retryAfterMs());
+          } else {
+            fail(ctx, exchange, Failures.codeOf(err), Failures.messageOf(err), 1000);
           }
-          Lease lease = (Lease) reply.body();
+        })
+        .onSuccess(lease -> {
           exchange.leased(lease);
           metrics.queued(model, lease.queuedMs());
           if (ctx.response().closed()) {
-            exchange.release(0, false);
+            exchange.finish(0, false, Optional.empty());
             return;
           }
           ctx.response().putHeader("X-TF-Endpoint", lease.endpointId());
-          upstream.forward(lease, ctx.request().method(), path, ctx.request().headers(), ctx.body().buffer(),
+          upstream.forward(lease, ctx.request().method(), ctx.request().path(), ctx.request().headers(), ctx.body().buffer(),
                   requestId, deadlineAt, ctx.response())
               .onSuccess(outcome -> finished(exchange, outcome))
               .onFailure(err -> {
-                exchange.release(0, false);
+                exchange.finish(0, false, Optional.empty());
                 UpstreamFailure f = err instanceof UpstreamFailure uf
                     ? uf : new UpstreamFailure(ErrorCode.UPSTREAM_ERROR, "the endpoint call failed");
                 fail(ctx, exchange, f.code(), f.getMessage(), 1000);
@@ -131,7 +153,7 @@ final class DataPlaneHandler {
   }
 
   private void finished(Exchange exchange, UpstreamOutcome outcome) {
-    exchange.release(outcome.headLatencyMs(), outcome.success());
+    exchange.finish(outcome.headLatencyMs(), outcome.success(), outcome.usage());
     metrics.completed(exchange.model, exchange.endpoint(), outcome.status(), System.nanoTime() - exchange.arrivedNanos);
   }
 
@@ -140,18 +162,39 @@ final class DataPlaneHandler {
     metrics.completed(exchange.model, exchange.endpoint(), code.httpStatus(), System.nanoTime() - exchange.arrivedNanos);
   }
 
-  /** One request's hold on intake: the lease, released once; or the wait, cancelled if the caller leaves. */
+  /** A refusal by admission or intake, carried down the chain. */
+  private static final class Refused extends RuntimeException {
+    final Refusal refusal;
+
+    Refused(Refusal refusal) {
+      super(refusal.message(), null, false, false);
+      this.refusal = refusal;
+    }
+  }
+
+  /**
+   * One request's holds: the admission grant, settled once; the lease, released once; or the
+   * wait for a slot, cancelled if the caller leaves.
+   */
   private static final class Exchange {
     private final Vertx vertx;
     private final String model;
     private final long arrivedNanos;
+    private final AdmissionRequest admission;
+    private AdmissionGrant grant;
     private Lease lease;
     private boolean released;
+    private boolean settled;
 
-    Exchange(Vertx vertx, String model, long arrivedNanos) {
+    Exchange(Vertx vertx, String model, long arrivedNanos, AdmissionRequest admission) {
       this.vertx = vertx;
       this.model = model;
       this.arrivedNanos = arrivedNanos;
+      this.admission = admission;
+    }
+
+    void granted(AdmissionGrant grant) {
+      this.grant = grant;
     }
 
     void leased(Lease lease) {
@@ -163,16 +206,25 @@ final class DataPlaneHandler {
     }
 
     void callerGone(String requestId) {
-      if (lease == null) {
-        vertx.eventBus().send(Addresses.INTAKE_CANCEL, requestId, new DeliveryOptions().setLocalOnly(true));
+      if (grant != null && lease == null) {
+        vertx.eventBus().send(Addresses.INTAKE_CANCEL, requestId, LOCAL);
       }
     }
 
-    void release(double latencyMs, boolean success) {
+    /** The endpoint's part is over: free the slot and settle admission with what was served. */
+    void finish(double latencyMs, boolean success, Optional<ReportedUsage> usage) {
       if (lease != null && !released) {
         released = true;
-        vertx.eventBus().send(Addresses.INTAKE_RELEASE, new LeaseRelease(lease.id(), latencyMs, success),
-            new DeliveryOptions().setLocalOnly(true));
+        long served = success ? usage.map(ReportedUsage::totalTokens).orElse(-1L) : 0;
+        vertx.eventBus().send(Addresses.INTAKE_RELEASE, new LeaseRelease(lease.id(), latencyMs, success, served), LOCAL);
+      }
+      settle(success, usage);
+    }
+
+    void settle(boolean served, Optional<ReportedUsage> usage) {
+      if (grant != null && !settled) {
+        settled = true;
+        vertx.eventBus().send(Addresses.ADMISSION_SETTLE, new Settlement(admission, grant, served, usage), LOCAL);
       }
     }
   }

@@ -40,7 +40,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     upstream = new UpstreamClient(vertx, settings.fulfillment());
     StaticKeyAuthenticator auth = new StaticKeyAuthenticator(settings.security());
-    DataPlaneHandler dataPlane = new DataPlaneHandler(vertx, settings.intake(), upstream, new RequestMetrics(registry));
+    DataPlaneHandler dataPlane = new DataPlaneHandler(vertx, settings, upstream, new RequestMetrics(registry));
     ModelsHandler models = new ModelsHandler(vertx);
     AdminHandler admin = new AdminHandler(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.gateway().maxBodyBytes());
@@ -63,6 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v2/models/:model/ready").handler(models::ready);
 
     router.get("/api/intake").handler(admin::intake);
+    router.get("/api/usage").handler(admin::usage);
     router.get("/api/endpoints").handler(admin::listEndpoints);
     router.post("/api/endpoints").handler(body).handler(admin::register);
     router.get("/api/endpoints/:id").handler(admin::getEndpoint);

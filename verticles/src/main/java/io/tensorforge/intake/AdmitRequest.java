@@ -5,4 +5,4 @@ package io.tensorforge.intake;
  * ({@link io.tensorforge.bus.MonotonicClock}).
  */
 public record AdmitRequest(String requestId, String model, String tenant, String priority,
-                           long arrivedAtMs, long deadlineAtMs) {}
+                           long arrivedAtMs, long deadlineAtMs, long costTokens) {}

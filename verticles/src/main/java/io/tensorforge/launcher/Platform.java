@@ -1,6 +1,10 @@
 package io.tensorforge.launcher;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tensorforge.admission.AdmissionGrant;
+import io.tensorforge.admission.AdmissionRequest;
+import io.tensorforge.admission.AdmissionVerticle;
+import io.tensorforge.admission.Settlement;
 import io.tensorforge.bus.Addresses;
 import io.tensorforge.bus.LocalCodec;
 import io.tensorforge.config.ConfigLoader;
@@ -88,12 +92,16 @@ public final class Platform {
     LocalCodec.register(vertx.eventBus(), Lease.class);
     LocalCodec.register(vertx.eventBus(), LeaseRelease.class);
     LocalCodec.register(vertx.eventBus(), Refusal.class);
+    LocalCodec.register(vertx.eventBus(), AdmissionRequest.class);
+    LocalCodec.register(vertx.eventBus(), AdmissionGrant.class);
+    LocalCodec.register(vertx.eventBus(), Settlement.class);
     return vertx;
   }
 
   private static Future<Platform> deploy(Vertx vertx, PlatformSettings settings, PrometheusMeterRegistry registry) {
     Map<String, String> fleetUrls = new LinkedHashMap<>();
     return vertx.deployVerticle(new StoresVerticle(settings.stores()))
+        .compose(id -> vertx.deployVerticle(new AdmissionVerticle(settings)))
         .compose(id -> vertx.deployVerticle(new RoutingVerticle(settings.routing().endpoints())))
         .compose(id -> vertx.deployVerticle(new IntakeVerticle(
             settings.routing().schedulerSettings(settings.intake()), settings.routing()::strategyFor, registry,
