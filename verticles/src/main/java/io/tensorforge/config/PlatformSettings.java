@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,14 +95,17 @@ public record PlatformSettings(
   }
 
   public record Routing(String defaultStrategy, Map<String, String> strategyByModel, double latencyDecayMs,
-                        long staleAfterMs, List<EndpointSpec> endpoints) {
+                        long staleAfterMs, double failurePenaltyMs, List<EndpointSpec> endpoints) {
 
     public String strategyFor(String model) {
       return strategyByModel.getOrDefault(model, defaultStrategy);
     }
 
-    public SchedulerSettings schedulerSettings(Intake intake) {
-      return new SchedulerSettings(intake.queueCapacity(), latencyDecayMs, staleAfterMs);
+    public SchedulerSettings schedulerSettings(Intake intake, Map<String, Tenant> tenants) {
+      Map<String, Double> weights = new HashMap<>();
+      tenants.forEach((name, t) -> weights.put(name, t.weight()));
+      return new SchedulerSettings(intake.queueCapacity(), intake.perTenantQueueCapacity(), latencyDecayMs,
+          staleAfterMs, failurePenaltyMs, weights);
     }
   }
 
@@ -280,6 +284,7 @@ public record PlatformSettings(
     return new Routing(def, Map.copyOf(byModel),
         r.doubleIn("latencyDecayMs", 5_000, 1, 3_600_000),
         r.longIn("staleAfterMs", 10_000, 0, 86_400_000),
+        r.doubleIn("failurePenaltyMs", 1_000, 0, 3_600_000),
         List.copyOf(endpoints));
   }
 

@@ -1,6 +1,8 @@
 package io.tensorforge.fulfillment;
 
 import io.vertx.core.MultiMap;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -16,7 +18,8 @@ final class HopByHop {
   /** Copies end-to-end headers from one map to another, dropping those named in Connection too. */
   static void copy(MultiMap from, MultiMap to, Set<String> alsoDrop) {
     String connection = from.get("connection");
-    Set<String> named = connection == null ? Set.of() : Set.of(connection.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+    Set<String> named = connection == null ? Set.of()
+        : new HashSet<>(Arrays.asList(connection.toLowerCase(Locale.ROOT).split("\\s*,\\s*")));
     for (var e : from) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
       if (!NAMES.contains(name) && !named.contains(name) && !alsoDrop.contains(name)) {

@@ -123,6 +123,9 @@ public final class UpstreamClient {
     if (status == 400 || status == 413 || status == 422) {
       return new UpstreamFailure(ErrorCode.UPSTREAM_REJECTED, "the endpoint rejected the request: " + upstreamMessage(body));
     }
+    if (status == 429 || status == 503) {
+      return new UpstreamFailure(ErrorCode.UPSTREAM_BUSY, "the endpoint is busy (it answered " + status + ")");
+    }
     return new UpstreamFailure(ErrorCode.UPSTREAM_ERROR, "the endpoint answered " + status);
   }
 

@@ -38,6 +38,8 @@ final class DataPlaneHandler {
   /** Extra time the bus waits for intake beyond the request's deadline: intake answers first. */
   private static final long BUS_GRACE_MS = 5_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** The status recorded (never sent) for a request whose caller went away, as nginx does. */
+  private static final int CALLER_GONE = 499;
 
   private final Vertx vertx;
   private final PlatformSettings settings;
@@ -136,30 +138,42 @@ final class DataPlaneHandler {
           exchange.leased(lease);
           metrics.queued(model, lease.queuedMs());
           if (ctx.response().closed()) {
-            exchange.finish(0, false, Optional.empty());
+            exchange.finish(LeaseRelease.Outcome.ABANDONED, 0, Optional.empty());
             return;
           }
           ctx.response().putHeader("X-TF-Endpoint", lease.endpointId());
-          upstream.forward(lease, ctx.request().method(), ctx.request().path(), ctx.request().headers(), ctx.body().buffer(),
-                  requestId, deadlineAt, ctx.response())
-              .onSuccess(outcome -> finished(exchange, outcome))
+          Future<UpstreamOutcome> call;
+          try {
+            call = upstream.forward(lease, ctx.request().method(), ctx.request().path(), ctx.request().headers(),
+                ctx.body().buffer(), requestId, deadlineAt, ctx.response());
+          } catch (RuntimeException e) {
+            call = Future.failedFuture(new UpstreamFailure(ErrorCode.INTERNAL, "the request could not be forwarded"));
+          }
+          call.onSuccess(outcome -> finished(ctx, exchange, outcome))
               .onFailure(err -> {
-                exchange.finish(0, false, Optional.empty());
                 UpstreamFailure f = err instanceof UpstreamFailure uf
                     ? uf : new UpstreamFailure(ErrorCode.UPSTREAM_ERROR, "the endpoint call failed");
+                exchange.finish(f.code() == ErrorCode.UPSTREAM_REJECTED ? LeaseRelease.Outcome.ABANDONED
+                    : LeaseRelease.Outcome.FAILED, 0, Optional.empty());
                 fail(ctx, exchange, f.code(), f.getMessage(), 1000);
               });
         });
   }
 
-  private void finished(Exchange exchange, UpstreamOutcome outcome) {
-    exchange.finish(outcome.headLatencyMs(), outcome.success(), outcome.usage());
-    metrics.completed(exchange.model, exchange.endpoint(), outcome.status(), System.nanoTime() - exchange.arrivedNanos);
+  private void finished(RoutingContext ctx, Exchange exchange, UpstreamOutcome outcome) {
+    LeaseRelease.Outcome how = outcome.success() ? LeaseRelease.Outcome.SERVED
+        : ctx.response().closed() && outcome.status() < 300 ? LeaseRelease.Outcome.ABANDONED : LeaseRelease.Outcome.FAILED;
+    exchange.finish(how, outcome.headLatencyMs(), outcome.usage());
+    int status = how == LeaseRelease.Outcome.ABANDONED ? CALLER_GONE : outcome.status();
+    metrics.completed(exchange.model, exchange.endpoint(), status, System.nanoTime() - exchange.arrivedNanos);
   }
 
   private void fail(RoutingContext ctx, Exchange exchange, ErrorCode code, String message, long retryAfterMs) {
+    boolean gone = ctx.response().closed();
     ErrorResponder.send(ctx, code, message, retryAfterMs);
-    metrics.completed(exchange.model, exchange.endpoint(), code.httpStatus(), System.nanoTime() - exchange.arrivedNanos);
+    // a model nobody serves does not become a metric label: callers choose those names
+    String model = code == ErrorCode.MODEL_NOT_FOUND ? "unknown" : exchange.model;
+    metrics.completed(model, exchange.endpoint(), gone ? CALLER_GONE : code.httpStatus(), System.nanoTime() - exchange.arrivedNanos);
   }
 
   /** A refusal by admission or intake, carried down the chain. */
@@ -212,13 +226,14 @@ final class DataPlaneHandler {
     }
 
     /** The endpoint's part is over: free the slot and settle admission with what was served. */
-    void finish(double latencyMs, boolean success, Optional<ReportedUsage> usage) {
+    void finish(LeaseRelease.Outcome outcome, double latencyMs, Optional<ReportedUsage> usage) {
+      boolean served = outcome == LeaseRelease.Outcome.SERVED;
       if (lease != null && !released) {
         released = true;
-        long served = success ? usage.map(ReportedUsage::totalTokens).orElse(-1L) : 0;
-        vertx.eventBus().send(Addresses.INTAKE_RELEASE, new LeaseRelease(lease.id(), latencyMs, success, served), LOCAL);
+        long tokens = served ? usage.map(ReportedUsage::totalTokens).orElse(-1L) : 0;
+        vertx.eventBus().send(Addresses.INTAKE_RELEASE, new LeaseRelease(lease.id(), outcome, latencyMs, tokens), LOCAL);
       }
-      settle(success, usage);
+      settle(served, usage);
     }
 
     void settle(boolean served, Optional<ReportedUsage> usage) {

@@ -10,6 +10,7 @@ import io.tensorforge.domain.intake.Dispatch;
 import io.tensorforge.domain.intake.Scheduler;
 import io.tensorforge.domain.intake.SchedulerSettings;
 import io.tensorforge.domain.intake.Ticket;
+import io.tensorforge.domain.intake.queue.Priority;
 import io.tensorforge.domain.routing.EndpointSpec;
 import io.tensorforge.domain.routing.EndpointState;
 import io.tensorforge.domain.routing.RoutingStrategies;
@@ -83,13 +84,16 @@ public final class IntakeVerticle extends VerticleBase {
   private void admit(Message<AdmitRequest> message) {
     AdmitRequest req = message.body();
     long now = MonotonicClock.nowMs();
-    Ticket ticket = new Ticket(nextTicketId++, req.model(), req.arrivedAtMs(), req.deadlineAtMs());
+    Ticket ticket = new Ticket(nextTicketId++, req.model(), req.tenant(),
+        Priority.parse(req.priority()).orElse(Priority.STANDARD), req.arrivedAtMs(), req.deadlineAtMs(), req.costTokens());
     Admission admission = scheduler.admit(ticket, now);
     if (admission instanceof Admission.Started started) {
       message.reply(started.lease());
     } else if (admission instanceof Admission.Refused refused) {
       message.reply(new Refusal(refused.code(), refused.message(), refused.retryAfterMs()));
     } else {
+      refuse(((Admission.Queued) admission).shed(), ErrorCode.SHED,
+          "dropped from the queue to make room for a request of a higher priority class");
       long timerId = vertx.setTimer(Math.max(1, ticket.deadlineAtMs() - now), t -> expire(ticket));
       waiting.put(ticket.id(), new Waiting(message, req.requestId(), timerId));
       ticketByRequest.put(req.requestId(), ticket.id());
@@ -97,7 +101,12 @@ public final class IntakeVerticle extends VerticleBase {
   }
 
   private void release(LeaseRelease release) {
-    dispatch(scheduler.release(release.leaseId(), release.latencyMs(), release.success(), MonotonicClock.nowMs()));
+    long now = MonotonicClock.nowMs();
+    dispatch(switch (release.outcome()) {
+      case SERVED -> scheduler.release(release.leaseId(), release.latencyMs(), true, release.servedTokens(), now);
+      case FAILED -> scheduler.release(release.leaseId(), release.latencyMs(), false, release.servedTokens(), now);
+      case ABANDONED -> scheduler.abandon(release.leaseId(), now);
+    });
   }
 
   private void expire(Ticket ticket) {
@@ -130,7 +139,7 @@ public final class IntakeVerticle extends VerticleBase {
       Waiting w = forget(d.ticket().id());
       if (w == null) {
         // nobody waits for this ticket any more: give the slot straight back
-        scheduler.release(d.lease().id(), 0, false, MonotonicClock.nowMs());
+        dispatch(scheduler.abandon(d.lease().id(), MonotonicClock.nowMs()));
         continue;
       }
       vertx.cancelTimer(w.timerId());
@@ -143,7 +152,8 @@ public final class IntakeVerticle extends VerticleBase {
       Waiting w = forget(t.id());
       if (w != null) {
         vertx.cancelTimer(w.timerId());
-        w.message().reply(new Refusal(code, why, 1000));
+        w.message().reply(new Refusal(code, why, code == ErrorCode.SHED
+            ? scheduler.retryAfterMs(t.model(), MonotonicClock.nowMs()) : 1000));
       }
     }
   }
@@ -207,7 +217,11 @@ public final class IntakeVerticle extends VerticleBase {
     for (String model : scheduler.models()) {
       models.put(model, new JsonObject()
           .put("strategy", strategyNameForModel.apply(model))
-          .put("queueDepth", scheduler.queueDepth(model)));
+          .put("queueDepth", scheduler.queueDepth(model))
+          .put("queueDepthByPriority", new JsonObject()
+              .put("critical", scheduler.queueDepth(model, Priority.CRITICAL))
+              .put("standard", scheduler.queueDepth(model, Priority.STANDARD))
+              .put("sheddable", scheduler.queueDepth(model, Priority.SHEDDABLE))));
     }
     return new JsonObject()
         .put("queueDepth", scheduler.queueDepth())

@@ -22,6 +22,9 @@ public final class Main {
     LaunchOptions options;
     try {
       options = parse(args, System.getenv());
+    } catch (HelpRequested e) {
+      System.out.println(usage());
+      return;
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println(usage());
@@ -60,11 +63,18 @@ public final class Main {
       switch (args[i]) {
         case "--profile" -> profile = value(args, ++i, "--profile");
         case "--config" -> config = value(args, ++i, "--config");
-        case "-h", "--help" -> throw new IllegalArgumentException("TensorForge");
+        case "-h", "--help" -> throw new HelpRequested();
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
       }
     }
     return new LaunchOptions(profile, config, env, null);
+  }
+
+  /** {@code --help}: print the usage and exit 0. */
+  static final class HelpRequested extends RuntimeException {
+    HelpRequested() {
+      super("help", null, false, false);
+    }
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -104,7 +104,7 @@ public final class Platform {
         .compose(id -> vertx.deployVerticle(new AdmissionVerticle(settings)))
         .compose(id -> vertx.deployVerticle(new RoutingVerticle(settings.routing().endpoints())))
         .compose(id -> vertx.deployVerticle(new IntakeVerticle(
-            settings.routing().schedulerSettings(settings.intake()), settings.routing()::strategyFor, registry,
+            settings.routing().schedulerSettings(settings.intake(), settings.tenants()), settings.routing()::strategyFor, registry,
             settings.nodeName().hashCode())))
         .compose(id -> deployFleet(vertx, settings, fleetUrls))
         .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(settings, registry),

@@ -32,6 +32,7 @@ public enum ErrorCode {
   UPSTREAM_ERROR(1800, "upstream_error", 502),
   UPSTREAM_UNAVAILABLE(1801, "upstream_unavailable", 502),
   UPSTREAM_REJECTED(1802, "upstream_rejected", 400),
+  UPSTREAM_BUSY(1803, "upstream_busy", 503),
   QUEUE_FULL(1900, "queue_full", 503),
   QUEUE_TIMEOUT(1901, "queue_timeout", 504),
   NO_HEALTHY_ENDPOINT(1902, "no_healthy_endpoint", 503),

@@ -1,6 +1,9 @@
 package io.tensorforge.domain.intake;
 
 import io.tensorforge.domain.error.ErrorCode;
+import io.tensorforge.domain.intake.queue.Priority;
+import io.tensorforge.domain.intake.queue.QueuedRequest;
+import io.tensorforge.domain.intake.queue.TenantFairQueue;
 import io.tensorforge.domain.routing.EndpointSpec;
 import io.tensorforge.domain.routing.EndpointState;
 import io.tensorforge.domain.routing.LatencyEstimate;
@@ -10,9 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +23,25 @@ import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
- * Admission, endpoint capacity and routing for the requests this node holds: the single owner
- * of the state these decisions share. Plain, deterministic Java: time comes in as arguments and
- * randomness from the generator given at construction.
+ * Admission, queueing, endpoint capacity and routing for the requests this node holds: the
+ * single owner of the state these decisions share. Plain, deterministic Java: time comes in as
+ * arguments and randomness from the generator given at construction.
  *
  * <p>Rules:
  * <ul>
  *   <li>an endpoint never has more leases than its {@code maxConcurrent};</li>
+ *   <li>each model has a {@link TenantFairQueue}: a higher priority class is always served
+ *       first; within a class tenants share by weighted virtual token counters; within a tenant
+ *       and class, first come first served;</li>
  *   <li>a request goes to the endpoint its model's strategy chooses; if that endpoint is busy
- *       the request waits in its model's queue (first come, first served) until a slot frees;</li>
- *   <li>the queues together hold at most {@code queueCapacity} requests;</li>
- *   <li>a waiting request leaves the queue when it is dispatched or expired, nothing else.</li>
+ *       the request waits until a slot frees;</li>
+ *   <li>the queues hold at most {@code queueCapacity} requests, and at most
+ *       {@code perTenantQueueCapacity} of one tenant. When the total is full a waiting request
+ *       of a lower class is shed to make room (sheddable first, then standard); critical is
+ *       never shed for a lower class, and nothing is shed for an equal one;</li>
+ *   <li>a request that, by the queue's own estimate, cannot start before its deadline is
+ *       refused at once; one whose deadline passes while it waits leaves the queue;</li>
+ *   <li>a waiting request leaves the queue when it starts, expires, is cancelled or shed.</li>
  * </ul>
  */
 public final class Scheduler {
@@ -43,9 +53,11 @@ public final class Scheduler {
   private final Map<String, EndpointState> endpoints = new LinkedHashMap<>();
   private final Map<String, List<EndpointState>> endpointsByModel = new HashMap<>();
   private final Map<String, RoutingStrategy> strategies = new HashMap<>();
-  private final Map<String, LinkedHashMap<Long, Ticket>> queues = new HashMap<>();
+  private final Map<String, TenantFairQueue> queues = new HashMap<>();
+  private final Map<Long, Ticket> waiting = new HashMap<>();
+  private final Map<String, Integer> waitingByTenant = new HashMap<>();
   private final Map<Long, Lease> leases = new HashMap<>();
-  private int queued;
+  private final Map<Long, Ticket> ticketOfLease = new HashMap<>();
   private long nextLeaseId = 1;
 
   public Scheduler(SchedulerSettings settings, Function<String, RoutingStrategy> strategyForModel,
@@ -79,7 +91,7 @@ public final class Scheduler {
 
   /**
    * Removes an endpoint. Its leases stay valid until released. Requests waiting for a model
-   * that has no endpoint left are returned as refused: they can never start.
+   * that has no endpoint left are returned: they can never start.
    */
   public List<Ticket> removeEndpoint(String id) {
     EndpointState state = endpoints.remove(id);
@@ -124,95 +136,137 @@ public final class Scheduler {
 
   // ---------------------------------------------------------------- requests
 
-  /** Admits a new request: start it now, queue it, or refuse it. */
+  /** Admits a new request: start it now, queue it (perhaps shedding others), or refuse it. */
   public Admission admit(Ticket ticket, long nowMs) {
-    List<EndpointState> all = endpointsByModel.get(ticket.model());
-    if (all == null) {
-      return new Admission.Refused(ErrorCode.MODEL_NOT_FOUND, "model '" + ticket.model() + "' is not served here", 0);
+    String model = ticket.model();
+    if (!endpointsByModel.containsKey(model)) {
+      return new Admission.Refused(ErrorCode.MODEL_NOT_FOUND, "model '" + model + "' is not served here", 0);
     }
     if (ticket.expiredAt(nowMs)) {
-      return new Admission.Refused(ErrorCode.QUEUE_TIMEOUT, "the deadline passed before admission", retryAfterMs(ticket.model(), nowMs));
+      return new Admission.Refused(ErrorCode.QUEUE_TIMEOUT, "the deadline passed before admission", retryAfterMs(model, nowMs));
     }
-    LinkedHashMap<Long, Ticket> queue = queues.get(ticket.model());
-    boolean othersWaiting = queue != null && !queue.isEmpty();
-    if (!othersWaiting) {
-      Optional<RoutingChoice> choice = choose(ticket.model(), nowMs);
-      if (choice.isEmpty()) {
-        return new Admission.Refused(ErrorCode.NO_HEALTHY_ENDPOINT,
-            "no endpoint of model '" + ticket.model() + "' takes traffic", retryAfterMs(ticket.model(), nowMs));
-      }
-      if (choice.get().canStartNow()) {
+    if (!hasUpEndpoint(model)) {
+      return new Admission.Refused(ErrorCode.NO_HEALTHY_ENDPOINT,
+          "no endpoint of model '" + model + "' takes traffic", retryAfterMs(model, nowMs));
+    }
+    TenantFairQueue queue = queues.get(model);
+    if (queue == null || queue.size() == 0) {
+      Optional<RoutingChoice> choice = choose(model, nowMs);
+      if (choice.isPresent() && choice.get().canStartNow()) {
         return new Admission.Started(start(ticket, choice.get(), nowMs));
       }
     }
-    if (queued >= settings.queueCapacity()) {
-      return new Admission.Refused(ErrorCode.QUEUE_FULL, "the queue is full", retryAfterMs(ticket.model(), nowMs));
+    long waitMs = estimatedWaitMs(model, ticket.priority(), nowMs);
+    if (waitMs > ticket.deadlineAtMs() - nowMs) {
+      return new Admission.Refused(ErrorCode.DEADLINE_UNREACHABLE, "the queue ahead needs about " + waitMs
+          + " ms, more than the " + (ticket.deadlineAtMs() - nowMs) + " ms left before the deadline", Math.max(1000, waitMs));
     }
-    queues.computeIfAbsent(ticket.model(), m -> new LinkedHashMap<>()).put(ticket.id(), ticket);
-    queued++;
-    return new Admission.Queued(ticket, queued);
+    if (settings.perTenantQueueCapacity() < settings.queueCapacity()
+        && waitingByTenant.getOrDefault(ticket.tenant(), 0) >= settings.perTenantQueueCapacity()) {
+      return new Admission.Refused(ErrorCode.TENANT_QUEUE_FULL, "tenant '" + ticket.tenant() + "' has "
+          + settings.perTenantQueueCapacity() + " requests waiting already", retryAfterMs(model, nowMs));
+    }
+    List<Ticket> shed = new ArrayList<>(1);
+    if (waiting.size() >= settings.queueCapacity()) {
+      Optional<Ticket> victim = shedVictim(ticket.priority());
+      if (victim.isEmpty()) {
+        return new Admission.Refused(ErrorCode.QUEUE_FULL, "the queue is full", retryAfterMs(model, nowMs));
+      }
+      remove(victim.get());
+      shed.add(victim.get());
+    }
+    enqueue(ticket);
+    return new Admission.Queued(ticket, waiting.size(), shed);
   }
 
   /**
-   * Ends a lease, records its latency, and starts the waiting requests the freed slot allows.
-   * Releasing an unknown or already released lease changes nothing.
+   * Ends a lease, learns from it, and starts the waiting requests the freed slot allows.
+   * A failure counts as at least {@code failurePenaltyMs}. Releasing an unknown or already
+   * released lease changes nothing.
    */
   public List<Dispatch> release(long leaseId, double latencyMs, boolean success, long nowMs) {
+    return release(leaseId, latencyMs, success, -1, nowMs);
+  }
+
+  /**
+   * As {@link #release(long, double, boolean, long)}, and corrects the tenant's fair-share
+   * charge from the estimate to {@code servedTokens} (negative when unknown).
+   */
+  public List<Dispatch> release(long leaseId, double latencyMs, boolean success, long servedTokens, long nowMs) {
     Lease lease = leases.remove(leaseId);
     if (lease == null) {
       return List.of();
     }
+    Ticket ticket = ticketOfLease.remove(leaseId);
+    TenantFairQueue queue = queues.get(lease.model());
+    if (servedTokens >= 0 && ticket != null && queue != null) {
+      queue.correct(ticket.tenant(), ticket.priority(), servedTokens - ticket.costTokens());
+    }
     EndpointState state = endpoints.get(lease.endpointId());
     if (state == null) {
-      // Its endpoint was removed. Requests that were waiting for it (of any model it served)
-      // are woken by nothing else before their deadline, even with idle endpoints left.
+      // its endpoint was removed: requests waiting for it are woken by nothing else
       return pump(new ArrayList<>(queues.keySet()), nowMs);
     }
-    state.finish(leaseId, nowMs, latencyMs, success);
+    state.finish(leaseId, nowMs, success ? latencyMs : Math.max(latencyMs, settings.failurePenaltyMs()), success);
     return pump(state.spec().models(), nowMs);
   }
 
-  /** Removes a waiting request whose deadline passed; empty if it already left the queue. */
+  /** Ends a lease whose caller went away: frees the slot without learning from it. */
+  public List<Dispatch> abandon(long leaseId, long nowMs) {
+    Lease lease = leases.remove(leaseId);
+    if (lease == null) {
+      return List.of();
+    }
+    ticketOfLease.remove(leaseId);
+    EndpointState state = endpoints.get(lease.endpointId());
+    if (state == null) {
+      return pump(new ArrayList<>(queues.keySet()), nowMs);
+    }
+    state.abandon(leaseId);
+    return pump(state.spec().models(), nowMs);
+  }
+
+  /** Removes a waiting request (deadline passed, caller gone); empty if it already left the queue. */
   public Optional<Ticket> expire(long ticketId, String model) {
-    LinkedHashMap<Long, Ticket> queue = queues.get(model);
-    Ticket t = queue == null ? null : queue.remove(ticketId);
-    if (t == null) {
+    Ticket t = waiting.get(ticketId);
+    if (t == null || !t.model().equals(model)) {
       return Optional.empty();
     }
-    queued--;
-    if (queue.isEmpty()) {
-      queues.remove(model);
-    }
+    remove(t);
     return Optional.of(t);
   }
 
   /** Removes every waiting request whose deadline is at or before now. */
   public List<Ticket> expireDue(long nowMs) {
     List<Ticket> expired = new ArrayList<>();
-    for (Iterator<Map.Entry<String, LinkedHashMap<Long, Ticket>>> it = queues.entrySet().iterator(); it.hasNext(); ) {
-      LinkedHashMap<Long, Ticket> queue = it.next().getValue();
-      queue.values().removeIf(t -> {
-        if (t.expiredAt(nowMs)) {
+    for (TenantFairQueue queue : new ArrayList<>(queues.values())) {
+      for (QueuedRequest r : queue.expireDue(nowMs)) {
+        Ticket t = waiting.remove(r.id());
+        if (t != null) {
+          untrackTenant(t.tenant());
           expired.add(t);
-          return true;
         }
-        return false;
-      });
-      if (queue.isEmpty()) {
-        it.remove();
       }
     }
-    queued -= expired.size();
     return expired;
   }
 
   public int queueDepth() {
-    return queued;
+    return waiting.size();
   }
 
   public int queueDepth(String model) {
-    LinkedHashMap<Long, Ticket> q = queues.get(model);
+    TenantFairQueue q = queues.get(model);
     return q == null ? 0 : q.size();
+  }
+
+  public int queueDepth(String model, Priority priority) {
+    TenantFairQueue q = queues.get(model);
+    return q == null ? 0 : q.size(priority);
+  }
+
+  public int queueDepthOfTenant(String tenant) {
+    return waitingByTenant.getOrDefault(tenant, 0);
   }
 
   public int leasesHeld() {
@@ -224,20 +278,60 @@ public final class Scheduler {
    * the model's slots at their observed speed. At least one second.
    */
   public long retryAfterMs(String model, long nowMs) {
-    List<EndpointState> all = endpointsByModel.getOrDefault(model, List.of());
-    double slotsPerMs = 0;
-    for (EndpointState e : all) {
-      if (e.up()) {
-        double service = Math.max(1, e.serviceEstimateMs(nowMs));
-        slotsPerMs += e.maxConcurrent() / service;
-      }
-    }
+    double slotsPerMs = slotsPerMs(model, nowMs, false);
     int ahead = queueDepth(model) + 1;
     double waitMs = slotsPerMs == 0 ? 1000 : ahead / slotsPerMs;
     return Math.max(1000, (long) Math.ceil(waitMs / 1000.0) * 1000);
   }
 
+  /**
+   * How long the requests already waiting at or above a class will take to start, by the
+   * observed speed of the model's endpoints; zero while any endpoint's speed is unknown (then
+   * there is no estimate to refuse on).
+   */
+  public long estimatedWaitMs(String model, Priority priority, long nowMs) {
+    TenantFairQueue q = queues.get(model);
+    if (q == null) {
+      return 0;
+    }
+    int ahead = 0;
+    for (Priority p : Priority.values()) {
+      if (p == priority || p.above(priority)) {
+        ahead += q.size(p);
+      }
+    }
+    if (ahead == 0) {
+      return 0;
+    }
+    double slotsPerMs = slotsPerMs(model, nowMs, true);
+    return slotsPerMs == 0 ? 0 : (long) Math.ceil(ahead / slotsPerMs);
+  }
+
   // ---------------------------------------------------------------- internals
+
+  /** Requests the model's up endpoints complete per ms; with {@code knownOnly}, 0 if any speed is unknown. */
+  private double slotsPerMs(String model, long nowMs, boolean knownOnly) {
+    double rate = 0;
+    for (EndpointState e : endpointsByModel.getOrDefault(model, List.of())) {
+      if (!e.up()) {
+        continue;
+      }
+      if (knownOnly && !e.latency().known(nowMs)) {
+        return 0;
+      }
+      rate += e.maxConcurrent() / Math.max(1, e.serviceEstimateMs(nowMs));
+    }
+    return rate;
+  }
+
+  private boolean hasUpEndpoint(String model) {
+    for (EndpointState e : endpointsByModel.getOrDefault(model, List.of())) {
+      if (e.up()) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private Optional<RoutingChoice> choose(String model, long nowMs) {
     List<EndpointState> all = endpointsByModel.get(model);
@@ -263,28 +357,79 @@ public final class Scheduler {
         Math.max(0, nowMs - ticket.arrivedAtMs()), choice.decision());
     e.start(id, nowMs);
     leases.put(id, lease);
+    ticketOfLease.put(id, ticket);
     return lease;
   }
 
+  private void enqueue(Ticket t) {
+    queues.computeIfAbsent(t.model(), m -> new TenantFairQueue(settings.tenantWeights(), 1.0))
+        .add(new QueuedRequest(t.id(), t.tenant(), t.priority(), t.arrivedAtMs(), t.deadlineAtMs(), t.costTokens()));
+    waiting.put(t.id(), t);
+    waitingByTenant.merge(t.tenant(), 1, Integer::sum);
+  }
+
+  private void remove(Ticket t) {
+    TenantFairQueue q = queues.get(t.model());
+    if (q != null) {
+      q.remove(t.id());
+    }
+    if (waiting.remove(t.id()) != null) {
+      untrackTenant(t.tenant());
+    }
+  }
+
+  private void untrackTenant(String tenant) {
+    waitingByTenant.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
   /**
-   * Starts waiting requests of the given models while their chosen endpoints have free slots,
-   * oldest head first. A head whose best endpoint is busy keeps its place and blocks its own
-   * model's queue only.
+   * The waiting request to drop for an arrival of class {@code arriving}: from the lowest class
+   * below it that has any, the newest candidate any model's queue offers.
+   */
+  private Optional<Ticket> shedVictim(Priority arriving) {
+    Ticket best = null;
+    for (TenantFairQueue q : queues.values()) {
+      Optional<QueuedRequest> c = q.shedCandidate(arriving);
+      if (c.isEmpty()) {
+        continue;
+      }
+      Ticket t = waiting.get(c.get().id());
+      if (t == null) {
+        continue;
+      }
+      if (best == null || best.priority().above(t.priority())
+          || (best.priority() == t.priority() && t.arrivedAtMs() > best.arrivedAtMs())) {
+        best = t;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /**
+   * Starts waiting requests of the given models while their chosen endpoints have free slots:
+   * each model's queue offers its next request (highest class, then fair share); across models
+   * the higher class goes first, then the older. A request whose best endpoint is busy keeps
+   * its place and blocks its own model's queue only.
    */
   private List<Dispatch> pump(Collection<String> models, long nowMs) {
     List<Dispatch> out = new ArrayList<>();
-    Set<String> blocked = new LinkedHashSet<>();
+    Set<String> blocked = new HashSet<>();
     while (true) {
       String model = null;
-      Ticket head = null;
+      QueuedRequest head = null;
       for (String m : models) {
-        LinkedHashMap<Long, Ticket> q = queues.get(m);
-        if (q == null || q.isEmpty() || blocked.contains(m)) {
+        TenantFairQueue q = queues.get(m);
+        if (q == null || blocked.contains(m)) {
           continue;
         }
-        Ticket t = q.values().iterator().next();
-        if (head == null || t.arrivedAtMs() < head.arrivedAtMs()) {
-          head = t;
+        Optional<QueuedRequest> next = q.peek();
+        if (next.isEmpty()) {
+          continue;
+        }
+        QueuedRequest r = next.get();
+        if (head == null || r.priority().above(head.priority())
+            || (r.priority() == head.priority() && r.arrivedAtMs() < head.arrivedAtMs())) {
+          head = r;
           model = m;
         }
       }
@@ -296,18 +441,29 @@ public final class Scheduler {
         blocked.add(model);
         continue;
       }
-      expire(head.id(), model);
-      out.add(new Dispatch(head, start(head, choice.get(), nowMs)));
+      TenantFairQueue q = queues.get(model);
+      q.poll();
+      Ticket t = waiting.remove(head.id());
+      untrackTenant(t.tenant());
+      out.add(new Dispatch(t, start(t, choice.get(), nowMs)));
     }
   }
 
   private List<Ticket> drainQueue(String model) {
-    LinkedHashMap<Long, Ticket> q = queues.remove(model);
+    TenantFairQueue q = queues.remove(model);
     if (q == null) {
       return List.of();
     }
-    queued -= q.size();
-    return new ArrayList<>(q.values());
+    List<Ticket> drained = new ArrayList<>();
+    for (Ticket t : new ArrayList<>(waiting.values())) {
+      if (t.model().equals(model)) {
+        waiting.remove(t.id());
+        untrackTenant(t.tenant());
+        drained.add(t);
+      }
+    }
+    drained.sort((a, b) -> Long.compare(a.id(), b.id()));
+    return drained;
   }
 
   private void index(EndpointState state) {

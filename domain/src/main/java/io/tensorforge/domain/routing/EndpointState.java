@@ -72,18 +72,27 @@ public final class EndpointState {
     inFlight.put(leaseId, nowMs);
   }
 
-  /** Ends a lease; returns false if this endpoint did not hold it (released twice, or unknown). */
+  /**
+   * Ends a lease and learns from it: a success teaches its latency; a failure teaches the
+   * latency it is given (the caller passes a penalty, so a failing endpoint does not look fast).
+   * Returns false if this endpoint did not hold the lease (released twice, or unknown).
+   */
   public boolean finish(long leaseId, long nowMs, double latencyMs, boolean success) {
     if (inFlight.remove(leaseId) == null) {
       return false;
     }
     if (success) {
       served++;
-      latency.observe(latencyMs, nowMs);
     } else {
       failed++;
     }
+    latency.observe(latencyMs, nowMs);
     return true;
+  }
+
+  /** Ends a lease that taught nothing (the caller went away): frees the slot only. */
+  public boolean abandon(long leaseId) {
+    return inFlight.remove(leaseId) != null;
   }
 
   /** How long the oldest request in flight has been running, or 0. */

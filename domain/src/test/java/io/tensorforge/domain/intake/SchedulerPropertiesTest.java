@@ -316,7 +316,8 @@ class SchedulerPropertiesTest {
         boolean anyUp = servedBy(model).stream().anyMatch(id -> present.contains(id) && up.contains(id));
         ErrorCode expected = !served ? ErrorCode.MODEL_NOT_FOUND
             : t.expiredAt(now) ? ErrorCode.QUEUE_TIMEOUT
-            : !othersWaiting && !anyUp ? ErrorCode.NO_HEALTHY_ENDPOINT
+            : !anyUp ? ErrorCode.NO_HEALTHY_ENDPOINT
+            : s.estimatedWaitMs(model, t.priority(), now) > deadlineIn ? ErrorCode.DEADLINE_UNREACHABLE
             : ErrorCode.QUEUE_FULL;
         assertEquals(expected, r.code(), r.message());
         if (expected == ErrorCode.QUEUE_FULL) {

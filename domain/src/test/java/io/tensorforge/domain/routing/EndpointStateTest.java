@@ -84,13 +84,25 @@ class EndpointStateTest {
   }
 
   @Test
-  void aFailureFreesTheSlotButTeachesNoLatency() {
+  void aFailureFreesTheSlotAndTeachesTheLatencyItIsGiven() {
     EndpointState e = endpoint(1, 100);
     e.start(1, 0);
     assertTrue(e.finish(1, 5000, 5000, false));
     assertEquals(1, e.failed());
     assertEquals(0, e.served());
-    assertEquals(100.0, e.latency().averageMs(5000));
+    assertEquals(5000.0, e.latency().averageMs(5000), "a failing endpoint must not look fast");
+    assertTrue(e.hasFreeSlot());
+  }
+
+  @Test
+  void anAbandonedLeaseFreesTheSlotAndTeachesNothing() {
+    EndpointState e = endpoint(1, 100);
+    e.start(1, 0);
+    assertTrue(e.abandon(1));
+    assertFalse(e.abandon(1), "abandoned twice");
+    assertEquals(0, e.failed());
+    assertEquals(0, e.served());
+    assertEquals(100.0, e.latency().averageMs(10));
     assertTrue(e.hasFreeSlot());
   }
 
