@@ -56,7 +56,8 @@ class AdmissionLimitsIT {
             .add(new JsonObject().put("key", TPM_KEY).put("tenant", "wordy"))
             .add(new JsonObject().put("key", BUDGET_KEY).put("tenant", "frugal")))
             .put("adminKeys", new JsonArray().add(TestPlatform.ADMIN_KEY)))
-        .put("limits", new JsonObject().put("burstSeconds", 60))
+        // a generous Redis timeout: these tests are about the limits, not about a slow Redis
+        .put("limits", new JsonObject().put("burstSeconds", 60).put("redisTimeoutMs", 2_000))
         .put("tenants", new JsonObject()
             .put("metered", new JsonObject().put("requestsPerMinute", 6))
             .put("wordy", new JsonObject().put("tokensPerMinute", 100))
@@ -104,7 +105,7 @@ class AdmissionLimitsIT {
   }
 
   @Test
-  void fiftyConcurrentRequestsAgainstABudgetForFiveAdmitFive(VertxTestContext ctx) {
+  void fiftyConcurrentRequestsAgainstABudgetForFiveAdmitFive(Vertx vertx, VertxTestContext ctx) {
     fire(client, BUDGET_KEY, 50, TestPlatform.chat("metered-model"))
         .compose(responses -> {
           ctx.verify(() -> {
@@ -114,10 +115,16 @@ class AdmissionLimitsIT {
               assertTrue(r.getHeader("Retry-After") != null);
             });
           });
-          return client.get("/api/usage").bearerTokenAuthentication(TestPlatform.ADMIN_KEY).send();
+          // each request is settled just after its answer: wait until all five are
+          JsonObject[] last = new JsonObject[1];
+          return Poll.until(vertx, () -> client.get("/api/usage").bearerTokenAuthentication(TestPlatform.ADMIN_KEY).send()
+              .map(u -> {
+                last[0] = u.bodyAsJsonObject();
+                JsonObject frugal = last[0].getJsonObject("byTenant").getJsonObject("frugal");
+                return frugal != null && frugal.getLong("requests") == 5;
+              }), 5_000, "five settled requests").map(v -> last[0]);
         })
-        .onComplete(ctx.succeeding(usage -> ctx.verify(() -> {
-          JsonObject body = usage.bodyAsJsonObject();
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
           JsonObject budget = body.getJsonObject("budgets").getJsonObject("frugal");
           assertEquals(0, new BigDecimal("0.000035").compareTo(new BigDecimal(budget.getString("spentUsd"))), budget.encode());
           assertEquals(0, BigDecimal.ZERO.compareTo(new BigDecimal(budget.getString("reservedUsd"))), budget.encode());

@@ -41,9 +41,11 @@ class Incident003CostExplosionIT {
 
   private static Platform platform;
   private static WebClient client;
+  private static Vertx vertx;
 
   @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) {
+  static void start(Vertx testVertx, VertxTestContext ctx) {
+    vertx = testVertx;
     JsonObject pricing = new JsonObject();
     PRICES.forEach((model, p) -> pricing.put(model, new JsonObject()
         .put("inputPerMillion", p[0].toPlainString()).put("outputPerMillion", p[1].toPlainString())));
@@ -90,7 +92,7 @@ class Incident003CostExplosionIT {
             assertTrue(message.contains("$0.0105"), message);
             assertTrue(message.contains("has $0 left") || message.contains("has $0.0"), message);
           });
-          return usage();
+          return usageWhen("payg", 2);
         })
         .onComplete(ctx.succeeding(usage -> ctx.verify(() -> {
           JsonObject payg = usage.getJsonObject("byTenant").getJsonObject("payg");
@@ -121,7 +123,7 @@ class Incident003CostExplosionIT {
             assertEquals(4_000, u.getLong("completion_tokens"));
             assertDecimal("0.135", costOf("priced-model", u).toPlainString());
           });
-          return usage();
+          return usageWhen("sizes", 2);
         })
         .onComplete(ctx.succeeding(usage -> ctx.verify(() -> {
           JsonObject sizes = usage.getJsonObject("byTenant").getJsonObject("sizes");
@@ -145,7 +147,7 @@ class Incident003CostExplosionIT {
         return null;
       });
     }
-    chain.compose(v -> usage()).onComplete(ctx.succeeding(usage -> ctx.verify(() -> {
+    chain.compose(v -> usageWhen("ledger", 24)).onComplete(ctx.succeeding(usage -> ctx.verify(() -> {
       JsonObject ledger = usage.getJsonObject("byTenant").getJsonObject("ledger");
       assertEquals(24, ledger.getLong("requests"));
       assertDecimal(expected[0].toPlainString(), ledger.getString("costUsd"));
@@ -193,5 +195,19 @@ class Incident003CostExplosionIT {
 
   private Future<JsonObject> usage() {
     return client.get("/api/usage").bearerTokenAuthentication(TestPlatform.ADMIN_KEY).send().map(HttpResponse::bodyAsJsonObject);
+  }
+
+  /**
+   * The usage report once it counts {@code requests} of the tenant: a request is settled just
+   * after its answer is sent, so the report may lag the caller by a moment.
+   */
+  private Future<JsonObject> usageWhen(String tenant, long requests) {
+    JsonObject[] last = new JsonObject[1];
+    return Poll.until(vertx, () -> usage().map(u -> {
+          last[0] = u;
+          JsonObject t = u.getJsonObject("byTenant").getJsonObject(tenant);
+          return t != null && t.getLong("requests") >= requests;
+        }), 5_000, tenant + " to show " + requests + " requests")
+        .map(v -> last[0]);
   }
 }

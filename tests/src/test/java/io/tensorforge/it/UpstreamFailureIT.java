@@ -3,6 +3,7 @@ package io.tensorforge.it;
 import static io.tensorforge.it.ServingPathIT.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorforge.launcher.Platform;
 import io.vertx.core.Future;
@@ -39,7 +40,9 @@ class UpstreamFailureIT {
             .put("models", new JsonArray().add("unreachable-model")).put("maxConcurrent", 4))))
         .put("fleet", TestPlatform.fleet(
             TestPlatform.sim("broken", "broken-model", 2, 10, 4).put("errorRate", 1.0),
-            TestPlatform.sim("sluggish", "slow-model", 2000, 2500, 4)));
+            TestPlatform.sim("sluggish", "slow-model", 2000, 2500, 4),
+            TestPlatform.sim("flaky", "mixed-model", 2, 5, 8).put("errorRate", 1.0),
+            TestPlatform.sim("steady", "mixed-model", 20, 40, 8)));
     TestPlatform.start(overrides).onComplete(ctx.succeeding(p -> {
       platform = p;
       client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)));
@@ -80,6 +83,25 @@ class UpstreamFailureIT {
               .map(r -> r.bodyAsJsonObject().getInteger("leasesHeld") == 0), 5_000, "the slot to be released");
         })
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aFastFailingEndpointDoesNotAttractTheTraffic(VertxTestContext ctx) {
+    java.util.List<Integer> statuses = new java.util.ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < 30; i++) {
+      chain = chain.compose(v -> chat("mixed-model", null)).map(r -> {
+        statuses.add(r.statusCode());
+        return null;
+      });
+    }
+    chain.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      long failed = statuses.stream().filter(s -> s == 502).count();
+      // each failure counts as routing.failurePenaltyMs (1 s), slower than the steady endpoint
+      assertTrue(failed <= 3, "the failing endpoint kept getting traffic: " + statuses);
+      assertEquals(30 - failed, statuses.stream().filter(s -> s == 200).count());
+      ctx.completeNow();
+    })));
   }
 
   private Future<HttpResponse<Buffer>> chat(String model, String deadlineMs) {

@@ -229,6 +229,20 @@ public final class ConfigReader {
     return converted;
   }
 
+  /**
+   * Reports every key of this section that is not one of {@code known}: a typo must not be
+   * silently ignored. Returns this reader.
+   */
+  public ConfigReader knownKeys(String... known) {
+    Set<String> allowed = Set.of(known);
+    for (String name : json.fieldNames()) {
+      if (!allowed.contains(name)) {
+        problem(name, "is not a known key (known: " + new java.util.TreeSet<>(allowed) + ")");
+      }
+    }
+    return this;
+  }
+
   /** Records a problem with a child key of this section. */
   public void problem(String name, String reason) {
     problems.add(new ConfigException.Problem(key(name), reason));

@@ -141,7 +141,7 @@ public record PlatformSettings(
         root.problem(key, "is not a known section; expected one of " + new java.util.TreeSet<>(SECTIONS));
       }
     }
-    String nodeName = root.section("node").string("name", "tf-node");
+    String nodeName = root.section("node").knownKeys("name").string("name", "tf-node");
     PlatformSettings settings = new PlatformSettings(
         nodeName,
         gateway(root.section("gateway")),
@@ -159,6 +159,7 @@ public record PlatformSettings(
   }
 
   private static Gateway gateway(ConfigReader r) {
+    r.knownKeys("host", "port", "instances", "maxBodyBytes");
     return new Gateway(
         r.string("host", "0.0.0.0"),
         r.intIn("port", 8080, 0, 65535),
@@ -167,10 +168,12 @@ public record PlatformSettings(
   }
 
   private static Security security(ConfigReader r) {
+    r.knownKeys("apiKeys", "adminKeys");
     List<ApiKey> keys = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     List<ConfigReader> entries = r.sections("apiKeys");
     for (ConfigReader k : entries) {
+      k.knownKeys("key", "tenant", "priority", "requestsPerMinute", "tokensPerMinute");
       String key = k.requiredString("key");
       String tenant = k.requiredString("tenant");
       String priority = k.oneOf("priority", "standard", PRIORITIES);
@@ -194,6 +197,7 @@ public record PlatformSettings(
   }
 
   private static Intake intake(ConfigReader r) {
+    r.knownKeys("queueCapacity", "perTenantQueueCapacity", "deadlines", "maxDeadlineMs");
     long maxDeadline = r.longIn("maxDeadlineMs", 300_000, 1, 3_600_000);
     ConfigReader d = r.section("deadlines");
     Map<String, Long> deadlines = new LinkedHashMap<>();
@@ -218,7 +222,7 @@ public record PlatformSettings(
   private static Map<String, Tenant> tenants(ConfigReader r) {
     Map<String, Tenant> tenants = new LinkedHashMap<>();
     for (String name : r.json().fieldNames()) {
-      ConfigReader t = r.section(name);
+      ConfigReader t = r.section(name).knownKeys("weight", "requestsPerMinute", "tokensPerMinute", "budgetUsd");
       BigDecimal budget = null;
       String budgetText = t.string("budgetUsd", null);
       if (budgetText != null && !budgetText.isBlank()) {
@@ -241,6 +245,7 @@ public record PlatformSettings(
   }
 
   private static Pricing pricing(ConfigReader r) {
+    r.knownKeys("default", "models");
     Price fallback = price(r.section("default"));
     Map<String, Price> byModel = new LinkedHashMap<>();
     ConfigReader models = r.section("models");
@@ -251,10 +256,12 @@ public record PlatformSettings(
   }
 
   private static Price price(ConfigReader p) {
+    p.knownKeys("inputPerMillion", "outputPerMillion");
     return new Price(p.decimal("inputPerMillion", BigDecimal.ZERO), p.decimal("outputPerMillion", BigDecimal.ZERO));
   }
 
   private static Limits limits(ConfigReader r) {
+    r.knownKeys("burstSeconds", "redisTimeoutMs", "onRedisFailure", "defaultMaxTokens");
     return new Limits(
         r.intIn("burstSeconds", 10, 1, 60),
         r.longIn("redisTimeoutMs", 50, 1, 60_000),
@@ -263,11 +270,12 @@ public record PlatformSettings(
   }
 
   private static Routing routing(ConfigReader r) {
+    r.knownKeys("defaultStrategy", "models", "latencyDecayMs", "staleAfterMs", "failurePenaltyMs", "endpoints");
     String def = r.oneOf("defaultStrategy", "p2c-latency", RoutingStrategies.NAMES);
     Map<String, String> byModel = new LinkedHashMap<>();
     ConfigReader models = r.section("models");
     for (String model : models.json().fieldNames()) {
-      ConfigReader m = models.section(model);
+      ConfigReader m = models.section(model).knownKeys("strategy");
       byModel.put(model, m.oneOf("strategy", def, RoutingStrategies.NAMES));
     }
     List<EndpointSpec> endpoints = new ArrayList<>();
@@ -283,7 +291,7 @@ public record PlatformSettings(
     }
     return new Routing(def, Map.copyOf(byModel),
         r.doubleIn("latencyDecayMs", 5_000, 1, 3_600_000),
-        r.longIn("staleAfterMs", 10_000, 0, 86_400_000),
+        r.longIn("staleAfterMs", 3_000, 0, 86_400_000),
         r.doubleIn("failurePenaltyMs", 1_000, 0, 3_600_000),
         List.copyOf(endpoints));
   }
@@ -291,6 +299,7 @@ public record PlatformSettings(
   /** One endpoint registration (config or admin API); problems go to the reader. */
   public static EndpointSpec endpoint(ConfigReader e) {
     int problemsBefore = e.problemCount();
+    e.knownKeys("id", "url", "models", "maxConcurrent", "up", "replace");
     String id = e.requiredString("id");
     if (!id.isEmpty() && !ID.matcher(id).matches()) {
       e.problem("id", "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
@@ -311,6 +320,7 @@ public record PlatformSettings(
   }
 
   private static Fulfillment fulfillment(ConfigReader r) {
+    r.knownKeys("connectTimeoutMs", "idleTimeoutMs", "maxPoolSizePerEndpoint");
     return new Fulfillment(
         r.intIn("connectTimeoutMs", 2_000, 1, 600_000),
         r.intIn("idleTimeoutMs", 60_000, 1, 3_600_000),
@@ -318,9 +328,10 @@ public record PlatformSettings(
   }
 
   private static Stores stores(ConfigReader r) {
+    r.knownKeys("kind", "limitsKind", "postgres", "redis");
     String kind = r.oneOf("kind", "memory", Set.of("memory", "postgres"));
     String limits = r.oneOf("limitsKind", "memory", Set.of("memory", "redis"));
-    ConfigReader pg = r.section("postgres");
+    ConfigReader pg = r.section("postgres").knownKeys("host", "port", "database", "user", "password", "poolSize");
     Postgres postgres = new Postgres(
         pg.string("host", "127.0.0.1"),
         pg.intIn("port", 5432, 1, 65535),
@@ -328,7 +339,7 @@ public record PlatformSettings(
         pg.string("user", "postgres"),
         pg.string("password", ""),
         pg.intIn("poolSize", 8, 1, 1000));
-    ConfigReader redisSection = r.section("redis");
+    ConfigReader redisSection = r.section("redis").knownKeys("url", "keyPrefix");
     String redisUrl = redisSection.string("url", "redis://127.0.0.1:6379");
     if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
       redisSection.problem("url", "must start with redis:// or rediss://, got '" + redisUrl + "'");

@@ -155,10 +155,6 @@ public record SimEndpointSettings(
   }
 
   private static void unknownKeys(ConfigReader r, Set<String> known) {
-    for (String name : r.json().fieldNames()) {
-      if (!known.contains(name)) {
-        r.problem(name, "is not a known key (known: " + new java.util.TreeSet<>(known) + ")");
-      }
-    }
+    r.knownKeys(known.toArray(String[]::new));
   }
 }

@@ -53,4 +53,17 @@ class PlatformSettingsTest {
     assertEquals("round-robin", s.routing().strategyFor("a"));
     assertEquals("least-outstanding", s.routing().strategyFor("b"));
   }
+
+  @Test
+  void aMisspelledKeyInAnySectionIsReportedNotIgnored() {
+    JsonObject json = new JsonObject()
+        .put("gateway", new JsonObject().put("maxBodyByte", 10))
+        .put("tenants", new JsonObject().put("acme", new JsonObject().put("budget", "5")))
+        .put("limits", new JsonObject().put("burstSecs", 5));
+    ConfigException e = assertThrows(ConfigException.class, () -> PlatformSettings.from(json));
+    List<String> keys = e.problems().stream().map(ConfigException.Problem::key).toList();
+    assertEquals(List.of("gateway.maxBodyByte", "tenants.acme.budget", "limits.burstSecs"), keys, e.getMessage());
+    assertTrue(e.getMessage().contains("gateway.maxBodyByte: is not a known key (known: [host, instances, maxBodyBytes, port])"),
+        e.getMessage());
+  }
 }

@@ -15,6 +15,14 @@ public final class P2cLatencyStrategy implements RoutingStrategy {
 
   public static final String NAME = "p2c-latency";
 
+  /**
+   * The score of an endpoint whose speed is unknown while its probe is still running: it takes
+   * no more traffic until the probe answers (one probe at a time), unless every candidate is in
+   * that state. Without this rule a cold slow endpoint would look fast for as long as its first
+   * request takes.
+   */
+  static final double PROBING = 1e12;
+
   private final int scoreAllUpTo;
 
   public P2cLatencyStrategy(int scoreAllUpTo) {
@@ -32,11 +40,15 @@ public final class P2cLatencyStrategy implements RoutingStrategy {
       return Optional.empty();
     }
     List<EndpointState> considered = endpoints.size() <= scoreAllUpTo ? endpoints : sampleTwo(endpoints, random);
+    boolean anyAvailable = false;
+    for (EndpointState e : considered) {
+      anyAvailable |= !probing(e, nowMs);
+    }
     List<Candidate> candidates = new ArrayList<>(considered.size());
     EndpointState best = null;
     double bestScore = Double.MAX_VALUE;
     for (EndpointState e : considered) {
-      double score = e.expectedFinishMs(nowMs);
+      double score = anyAvailable && probing(e, nowMs) ? PROBING : e.expectedFinishMs(nowMs);
       candidates.add(new Candidate(e.id(), score, e.inFlight(), e.maxConcurrent()));
       if (best == null || better(e, score, best, bestScore)) {
         best = e;
@@ -44,6 +56,10 @@ public final class P2cLatencyStrategy implements RoutingStrategy {
       }
     }
     return Optional.of(new RoutingChoice(best, new RoutingDecision(NAME, best.id(), candidates)));
+  }
+
+  private static boolean probing(EndpointState e, long nowMs) {
+    return !e.latency().known(nowMs) && e.inFlight() > 0;
   }
 
   /** Lower score wins; on a tie, an endpoint that can start now, then the less loaded. */

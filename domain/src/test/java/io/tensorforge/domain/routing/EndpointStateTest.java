@@ -61,7 +61,7 @@ class EndpointStateTest {
     assertTrue(e.finish(1, 260, 260, true)); // observation 260 > 100: taken at once
     assertEquals(260.0, e.latency().averageMs(260));
     assertEquals(180, e.oldestInFlightAgeMs(280), "lease 2 is now the oldest");
-    assertEquals(260.0, e.serviceEstimateMs(280));
+    assertEquals(260 * Math.exp(-20 / 1000.0), e.serviceEstimateMs(280), 1e-9, "the peak of 260 fades with time");
     assertEquals(300.0, e.serviceEstimateMs(400));
   }
 

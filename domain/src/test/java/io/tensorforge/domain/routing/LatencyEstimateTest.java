@@ -50,6 +50,18 @@ class LatencyEstimateTest {
   }
 
   @Test
+  void aPeakFadesWithTimeWithoutNewSamples() {
+    LatencyEstimate est = new LatencyEstimate(1000, 0);
+    est.observe(50, 0);
+    est.observe(50, 100);
+    est.observe(800, 110); // an outlier: believed at once
+    assertEquals(800.0, est.averageMs(110), EPS);
+    double average = 50 * Math.exp(-10 / 1000.0) + 800 * (1 - Math.exp(-10 / 1000.0));
+    assertEquals(Math.max(average, 800 * Math.exp(-1.0)), est.averageMs(1110), EPS, "one decay period later");
+    assertEquals(average, est.averageMs(10_110), EPS, "long after, only the average is left");
+  }
+
+  @Test
   void aLowerSampleAtTheSameInstantChangesNothing() {
     LatencyEstimate est = new LatencyEstimate(1000, 0);
     est.observe(300, 10);
