@@ -8,12 +8,10 @@ import io.tensorforge.launcher.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.math.BigDecimal;
@@ -41,8 +39,7 @@ class AdmissionLimitsIT {
   static void start(Vertx vertx, VertxTestContext ctx) {
     start(vertx, ctx, new JsonObject()).onComplete(ctx.succeeding(p -> {
       platform = p;
-      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)),
-          new PoolOptions().setHttp1MaxSize(64));
+      client = TestPlatform.client(vertx, p, 64);
       ctx.completeNow();
     }));
   }

@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ class EndpointAdminIT {
             TestPlatform.sim("spare", "spare-model", 2, 10, 8).put("register", false)));
     TestPlatform.start(overrides).onComplete(ctx.succeeding(p -> {
       platform = p;
-      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)));
+      client = TestPlatform.client(vertx, p);
       ctx.completeNow();
     }));
   }

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tensorforge.launcher.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
@@ -55,9 +53,7 @@ class Incident001LatencyMisroutingIT {
             TestPlatform.sim("rr-slow", "llm-rr", 200, 320, 32)));
     TestPlatform.start(overrides).onComplete(ctx.succeeding(p -> {
       platform = p;
-      client = WebClient.create(vertx,
-          new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)),
-          new PoolOptions().setHttp1MaxSize(CONCURRENCY * 2));
+      client = TestPlatform.client(vertx, p, CONCURRENCY * 2);
       ctx.completeNow();
     }));
   }

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.math.BigDecimal;
@@ -63,7 +62,7 @@ class Incident003CostExplosionIT {
             TestPlatform.sim("cheap", "cheap-model", 2, 5, 16).put("timePerOutputTokenMs", 0)));
     TestPlatform.start(overrides).onComplete(ctx.succeeding(p -> {
       platform = p;
-      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)));
+      client = TestPlatform.client(vertx, p);
       ctx.completeNow();
     }));
   }

@@ -8,11 +8,9 @@ import io.tensorforge.launcher.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -41,8 +39,7 @@ class PriorityAndSheddingIT {
         .put("fleet", TestPlatform.fleet(TestPlatform.sim("lone", "lone-model", 300, 330, 1)));
     TestPlatform.start(overrides).onComplete(ctx.succeeding(p -> {
       platform = p;
-      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)),
-          new PoolOptions().setHttp1MaxSize(32));
+      client = TestPlatform.client(vertx, p, 32);
       ctx.completeNow();
     }));
   }

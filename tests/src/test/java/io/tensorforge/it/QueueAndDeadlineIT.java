@@ -12,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +37,7 @@ class QueueAndDeadlineIT {
         .put("fleet", TestPlatform.fleet(TestPlatform.sim("single", "one-slot", 800, 900, 1)));
     TestPlatform.start(overrides).onComplete(ctx.succeeding(p -> {
       platform = p;
-      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)));
+      client = TestPlatform.client(vertx, p);
       ctx.completeNow();
     }));
   }

@@ -7,11 +7,9 @@ import io.tensorforge.launcher.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Redis;
@@ -49,16 +47,11 @@ class SharedRedisLimitsIT {
         })
         .onComplete(ctx.succeeding(b -> {
           nodeB = b;
-          clientA = client(vertx, nodeA);
-          clientB = client(vertx, nodeB);
+          clientA = TestPlatform.client(vertx, nodeA, 64);
+          clientB = TestPlatform.client(vertx, nodeB, 64);
           redis = RedisAPI.api(Redis.createClient(vertx, "redis://127.0.0.1:6379"));
           ctx.completeNow();
         }));
-  }
-
-  private static WebClient client(Vertx vertx, Platform p) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)),
-        new PoolOptions().setHttp1MaxSize(64));
   }
 
   @AfterAll

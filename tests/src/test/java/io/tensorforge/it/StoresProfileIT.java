@@ -7,7 +7,6 @@ import io.tensorforge.launcher.Platform;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class StoresProfileIT {
   @Test
   void thePostgresRedisProfileConnectsToBothStores(Vertx vertx, VertxTestContext ctx) {
     TestPlatform.start("postgres-redis", new JsonObject()).onComplete(ctx.succeeding(p -> {
-      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(TestPlatform.port(p)));
+      client = TestPlatform.client(vertx, p);
       client.get("/ready").send().onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
         assertEquals(200, resp.statusCode(), resp.bodyAsString());
         JsonObject stores = resp.bodyAsJsonObject().getJsonObject("checks").getJsonObject("stores");

@@ -3,8 +3,12 @@ package io.tensorforge.it;
 import io.tensorforge.config.LaunchOptions;
 import io.tensorforge.launcher.Platform;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -54,6 +58,17 @@ final class TestPlatform {
         .put("timePerOutputTokenMs", 1)
         .put("defaultMaxTokens", 4)
         .put("errorRate", 0.0);
+  }
+
+  /** A web client aimed at the node's gateway, with room for {@code connections} requests at once. */
+  static WebClient client(Vertx vertx, Platform platform, int connections) {
+    return WebClient.create(vertx,
+        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port(platform)),
+        new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  static WebClient client(Vertx vertx, Platform platform) {
+    return client(vertx, platform, 8);
   }
 
   static int port(Platform platform) {
