@@ -8,6 +8,7 @@ import io.tensorforge.domain.routing.EndpointSpec;
 import io.tensorforge.domain.routing.EndpointState;
 import io.tensorforge.domain.routing.LatencyEstimate;
 import io.tensorforge.domain.routing.RoutingChoice;
+import io.tensorforge.domain.routing.RoutingDecision;
 import io.tensorforge.domain.routing.RoutingStrategy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,6 +54,10 @@ public final class Scheduler {
   private final Map<String, EndpointState> endpoints = new LinkedHashMap<>();
   private final Map<String, List<EndpointState>> endpointsByModel = new HashMap<>();
   private final Map<String, RoutingStrategy> strategies = new HashMap<>();
+  /** The up endpoints of each model, rebuilt only when the table changes. */
+  private final Map<String, List<EndpointState>> upByModel = new HashMap<>();
+  /** Per model: {ms it was computed at, slots per ms of known endpoints (0 if any is unknown)}. */
+  private final Map<String, double[]> knownRateByModel = new HashMap<>();
   private final Map<String, TenantFairQueue> queues = new HashMap<>();
   private final Map<Long, Ticket> waiting = new HashMap<>();
   private final Map<String, Integer> waitingByTenant = new HashMap<>();
@@ -115,6 +120,7 @@ public final class Scheduler {
       return List.of();
     }
     state.up(up);
+    tableChanged(state);
     return up ? pump(state.spec().models(), nowMs) : List.of();
   }
 
@@ -303,7 +309,12 @@ public final class Scheduler {
     if (ahead == 0) {
       return 0;
     }
-    double slotsPerMs = slotsPerMs(model, nowMs, true);
+    double[] cached = knownRateByModel.get(model);
+    if (cached == null || cached[0] != nowMs) {
+      cached = new double[] {nowMs, slotsPerMs(model, nowMs, true)};
+      knownRateByModel.put(model, cached);
+    }
+    double slotsPerMs = cached[1];
     return slotsPerMs == 0 ? 0 : (long) Math.ceil(ahead / slotsPerMs);
   }
 
@@ -312,10 +323,7 @@ public final class Scheduler {
   /** Requests the model's up endpoints complete per ms; with {@code knownOnly}, 0 if any speed is unknown. */
   private double slotsPerMs(String model, long nowMs, boolean knownOnly) {
     double rate = 0;
-    for (EndpointState e : endpointsByModel.getOrDefault(model, List.of())) {
-      if (!e.up()) {
-        continue;
-      }
+    for (EndpointState e : upEndpoints(model)) {
       if (knownOnly && !e.latency().known(nowMs)) {
         return 0;
       }
@@ -325,29 +333,55 @@ public final class Scheduler {
   }
 
   private boolean hasUpEndpoint(String model) {
-    for (EndpointState e : endpointsByModel.getOrDefault(model, List.of())) {
-      if (e.up()) {
-        return true;
-      }
-    }
-    return false;
+    return !upEndpoints(model).isEmpty();
   }
 
   private Optional<RoutingChoice> choose(String model, long nowMs) {
-    List<EndpointState> all = endpointsByModel.get(model);
-    if (all == null) {
-      return Optional.empty();
-    }
-    List<EndpointState> up = new ArrayList<>(all.size());
-    for (EndpointState e : all) {
-      if (e.up()) {
-        up.add(e);
-      }
-    }
+    List<EndpointState> up = upEndpoints(model);
     if (up.isEmpty()) {
       return Optional.empty();
     }
     return strategies.computeIfAbsent(model, strategyForModel).choose(up, nowMs, random);
+  }
+
+  private List<EndpointState> upEndpoints(String model) {
+    return upByModel.computeIfAbsent(model, m -> {
+      List<EndpointState> up = new ArrayList<>();
+      for (EndpointState e : endpointsByModel.getOrDefault(m, List.of())) {
+        if (e.up()) {
+          up.add(e);
+        }
+      }
+      return up;
+    });
+  }
+
+  /**
+   * Keeps a queued request from waiting for a busy endpoint while another has a free slot and
+   * would finish it no later. The busy endpoint's wait counts the requests queued behind this
+   * one too (they all want its slots), so a deep queue spills to free, slower endpoints instead
+   * of leaving their slots idle: the scheduler stays work-conserving under overload.
+   */
+  private Optional<RoutingChoice> spillToFreeSlot(String model, RoutingChoice busy, long nowMs) {
+    int behind = Math.max(0, queueDepth(model) - 1);
+    EndpointState held = busy.endpoint();
+    double hold = held.expectedFinishMs(nowMs) + behind * held.serviceEstimateMs(nowMs) / held.maxConcurrent();
+    EndpointState best = null;
+    double bestScore = Double.MAX_VALUE;
+    for (EndpointState e : upEndpoints(model)) {
+      if (e.hasFreeSlot()) {
+        double score = e.expectedFinishMs(nowMs);
+        if (score < bestScore) {
+          best = e;
+          bestScore = score;
+        }
+      }
+    }
+    if (best == null || bestScore > hold) {
+      return Optional.empty();
+    }
+    RoutingDecision d = busy.decision();
+    return Optional.of(new RoutingChoice(best, new RoutingDecision(d.strategy() + "+spill", best.id(), d.candidates())));
   }
 
   private Lease start(Ticket ticket, RoutingChoice choice, long nowMs) {
@@ -437,6 +471,9 @@ public final class Scheduler {
         return out;
       }
       Optional<RoutingChoice> choice = choose(model, nowMs);
+      if (choice.isPresent() && !choice.get().canStartNow()) {
+        choice = spillToFreeSlot(model, choice.get(), nowMs);
+      }
       if (choice.isEmpty() || !choice.get().canStartNow()) {
         blocked.add(model);
         continue;
@@ -466,13 +503,22 @@ public final class Scheduler {
     return drained;
   }
 
+  private void tableChanged(EndpointState state) {
+    for (String model : state.spec().models()) {
+      upByModel.remove(model);
+      knownRateByModel.remove(model);
+    }
+  }
+
   private void index(EndpointState state) {
+    tableChanged(state);
     for (String model : state.spec().models()) {
       endpointsByModel.computeIfAbsent(model, m -> new ArrayList<>()).add(state);
     }
   }
 
   private void unindex(EndpointState state) {
+    tableChanged(state);
     for (String model : state.spec().models()) {
       List<EndpointState> list = endpointsByModel.get(model);
       if (list != null) {
