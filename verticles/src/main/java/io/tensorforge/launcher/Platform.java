@@ -85,7 +85,9 @@ public final class Platform {
 
   private static Vertx newVertx(PrometheusMeterRegistry registry) {
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions()
+            .setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     LocalCodec.register(vertx.eventBus(), AdmitRequest.class);
@@ -110,9 +112,10 @@ public final class Platform {
         .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(settings, registry),
             new DeploymentOptions().setInstances(settings.gateway().instances())))
         .map(id -> {
-          LOG.info("TensorForge node '{}' listening on {}:{} with {} endpoint(s) in the table",
+          LOG.info("TensorForge node '{}' listening on {}:{} with {} endpoint(s) in the table ({} transport)",
               settings.nodeName(), settings.gateway().host(), settings.gateway().port(),
-              settings.routing().endpoints().size() + fleetUrls.size());
+              settings.routing().endpoints().size() + fleetUrls.size(),
+              vertx.isNativeTransportEnabled() ? "native" : "NIO");
           return new Platform(vertx, settings, registry, fleetUrls);
         });
   }
