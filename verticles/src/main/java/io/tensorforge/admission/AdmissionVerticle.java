@@ -6,6 +6,7 @@ import io.tensorforge.config.PlatformSettings;
 import io.tensorforge.domain.cost.Cost;
 import io.tensorforge.domain.cost.ReportedUsage;
 import io.tensorforge.domain.error.ErrorCode;
+import io.tensorforge.security.StaticKeyAuthenticator;
 import io.tensorforge.store.BudgetStore;
 import io.tensorforge.store.FallbackLimitStore;
 import io.tensorforge.store.LimitStore;
@@ -24,6 +25,8 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,6 +49,8 @@ public final class AdmissionVerticle extends VerticleBase {
   private BudgetStore budgets;
   private Redis redis;
   private final MemoryUsageLedger ledger = new MemoryUsageLedger();
+  /** The configured keys by their non-secret id, computed once: a request never hashes keys. */
+  private final Map<String, PlatformSettings.ApiKey> keysById = new HashMap<>();
 
   /** A refusal travelling down the admission chain. */
   private static final class Refused extends RuntimeException {
@@ -62,6 +67,7 @@ public final class AdmissionVerticle extends VerticleBase {
 
   public AdmissionVerticle(PlatformSettings settings) {
     this.settings = settings;
+    settings.security().apiKeys().forEach(k -> keysById.put(StaticKeyAuthenticator.keyIdOf(k.key()), k));
   }
 
   @Override
@@ -119,12 +125,11 @@ public final class AdmissionVerticle extends VerticleBase {
   }
 
   private long keyLimit(AdmissionRequest req, boolean requests) {
-    for (PlatformSettings.ApiKey k : settings.security().apiKeys()) {
-      if (k.tenant().equals(req.tenant()) && req.keyId().equals(keyIdOf(k))) {
-        return requests ? k.requestsPerMinute() : k.tokensPerMinute();
-      }
+    PlatformSettings.ApiKey k = keysById.get(req.keyId());
+    if (k == null || !k.tenant().equals(req.tenant())) {
+      return 0;
     }
-    return 0;
+    return requests ? k.requestsPerMinute() : k.tokensPerMinute();
   }
 
   private Future<Void> take(List<Taken> taken, String key, long cost, long ratePerMinute, ErrorCode code, String what) {
@@ -218,10 +223,5 @@ public final class AdmissionVerticle extends VerticleBase {
             .put("spentUsd", b.spent().toPlainString())
             .put("reservedUsd", b.reserved().toPlainString())))));
     Future.join(snapshots).onComplete(ar -> m.reply(view.put("budgets", budgetsView)));
-  }
-
-  /** The key id a configured key gets: the same digest prefix the authenticator gives callers. */
-  static String keyIdOf(PlatformSettings.ApiKey key) {
-    return io.tensorforge.security.StaticKeyAuthenticator.keyIdOf(key.key());
   }
 }

@@ -8,6 +8,7 @@ import io.tensorforge.bus.Failures;
 import io.tensorforge.bus.MonotonicClock;
 import io.tensorforge.bus.Refusal;
 import io.tensorforge.config.PlatformSettings;
+import io.tensorforge.domain.cost.Cost;
 import io.tensorforge.domain.cost.ReportedUsage;
 import io.tensorforge.domain.cost.TokenEstimate;
 import io.tensorforge.domain.error.ErrorCode;
@@ -114,10 +115,7 @@ final class DataPlaneHandler {
     Exchange exchange = new Exchange(vertx, model, arrivedNanos, admission);
     ctx.response().closeHandler(v -> exchange.callerGone(requestId));
 
-    vertx.eventBus().request(Addresses.ADMISSION_ADMIT, admission, LOCAL)
-        .compose(reply -> reply.body() instanceof Refusal refusal
-            ? Future.failedFuture(new Refused(refusal))
-            : Future.succeededFuture((AdmissionGrant) reply.body()))
+    admit(caller, admission)
         .compose(grant -> {
           exchange.granted(grant);
           return vertx.eventBus().request(Addresses.INTAKE_ADMIT, admit,
@@ -158,6 +156,23 @@ final class DataPlaneHandler {
                 fail(ctx, exchange, f.code(), f.getMessage(), 1000);
               });
         });
+  }
+
+  /**
+   * Asks admission for the request's share of its limits and budget. A caller to whom no limit
+   * or budget applies is granted here, without a trip to the admission verticle; its usage is
+   * still settled there.
+   */
+  private Future<AdmissionGrant> admit(Caller caller, AdmissionRequest admission) {
+    if (!caller.limited()) {
+      TokenEstimate e = admission.estimate();
+      return Future.succeededFuture(new AdmissionGrant(null,
+          Cost.of(settings.pricing().of(admission.model()), e.input(), e.output())));
+    }
+    return vertx.eventBus().request(Addresses.ADMISSION_ADMIT, admission, LOCAL)
+        .compose(reply -> reply.body() instanceof Refusal refusal
+            ? Future.failedFuture(new Refused(refusal))
+            : Future.succeededFuture((AdmissionGrant) reply.body()));
   }
 
   private void finished(RoutingContext ctx, Exchange exchange, UpstreamOutcome outcome) {

@@ -39,7 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     upstream = new UpstreamClient(vertx, settings.fulfillment());
-    StaticKeyAuthenticator auth = new StaticKeyAuthenticator(settings.security());
+    StaticKeyAuthenticator auth = new StaticKeyAuthenticator(settings);
     DataPlaneHandler dataPlane = new DataPlaneHandler(vertx, settings, upstream, new RequestMetrics(registry));
     ModelsHandler models = new ModelsHandler(vertx);
     AdminHandler admin = new AdminHandler(vertx);

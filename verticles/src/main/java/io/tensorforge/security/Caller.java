@@ -2,9 +2,10 @@ package io.tensorforge.security;
 
 /**
  * Who is calling: the tenant a key belongs to, a non-secret id of the key, whether it may
- * administer, and the priority class of its requests when they name none.
+ * administer, the priority class of its requests when they name none, and whether any rate
+ * limit or budget applies to it (if none does, admission has nothing to check).
  */
-public record Caller(String tenant, String keyId, boolean admin, String defaultPriority) {
+public record Caller(String tenant, String keyId, boolean admin, String defaultPriority, boolean limited) {
 
   /** Where the gateway keeps the caller on a request's routing context. */
   public static final String CONTEXT_KEY = "tf.caller";

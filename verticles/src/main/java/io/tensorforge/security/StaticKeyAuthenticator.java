@@ -33,14 +33,17 @@ public final class StaticKeyAuthenticator {
     }
   }
 
-  public StaticKeyAuthenticator(PlatformSettings.Security security) {
-    for (PlatformSettings.ApiKey k : security.apiKeys()) {
+  public StaticKeyAuthenticator(PlatformSettings settings) {
+    for (PlatformSettings.ApiKey k : settings.security().apiKeys()) {
       String digest = digest(k.key());
-      callersByDigest.put(digest, new Caller(k.tenant(), keyIdOf(k.key()), false, k.priority()));
+      PlatformSettings.Tenant t = settings.tenant(k.tenant());
+      boolean limited = k.requestsPerMinute() > 0 || k.tokensPerMinute() > 0
+          || t.requestsPerMinute() > 0 || t.tokensPerMinute() > 0 || t.budgetUsd() != null;
+      callersByDigest.put(digest, new Caller(k.tenant(), keyIdOf(k.key()), false, k.priority(), limited));
     }
-    for (String admin : security.adminKeys()) {
+    for (String admin : settings.security().adminKeys()) {
       String digest = digest(admin);
-      callersByDigest.put(digest, new Caller("admin", digest.substring(0, 12), true, "standard"));
+      callersByDigest.put(digest, new Caller("admin", digest.substring(0, 12), true, "standard", false));
     }
   }
 

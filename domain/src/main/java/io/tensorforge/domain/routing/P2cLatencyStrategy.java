@@ -17,9 +17,10 @@ public final class P2cLatencyStrategy implements RoutingStrategy {
 
   /**
    * The score of an endpoint whose speed is unknown while its probe is still running: it takes
-   * no more traffic until the probe answers (one probe at a time), unless every candidate is in
-   * that state. Without this rule a cold slow endpoint would look fast for as long as its first
-   * request takes.
+   * no more traffic until the probe answers (one probe at a time). Without this rule a cold slow
+   * endpoint would look fast for as long as its first request takes. When every candidate is
+   * probing (a cold start under a burst) nothing is known about speed, and the share of slots in
+   * use decides, so the burst spreads evenly instead of piling onto the youngest probe.
    */
   static final double PROBING = 1e12;
 
@@ -48,7 +49,8 @@ public final class P2cLatencyStrategy implements RoutingStrategy {
     EndpointState best = null;
     double bestScore = Double.MAX_VALUE;
     for (EndpointState e : considered) {
-      double score = anyAvailable && probing(e, nowMs) ? PROBING : e.expectedFinishMs(nowMs);
+      double score = !anyAvailable ? (double) e.inFlight() / e.maxConcurrent()
+          : probing(e, nowMs) ? PROBING : e.expectedFinishMs(nowMs);
       candidates.add(new Candidate(e.id(), score, e.inFlight(), e.maxConcurrent()));
       if (best == null || better(e, score, best, bestScore)) {
         best = e;
