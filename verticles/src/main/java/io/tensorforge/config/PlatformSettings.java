@@ -2,12 +2,14 @@ package io.tensorforge.config;
 
 import io.tensorforge.domain.cost.Price;
 import io.tensorforge.domain.intake.SchedulerSettings;
+import io.tensorforge.domain.intake.queue.Priority;
 import io.tensorforge.domain.routing.EndpointSpec;
 import io.tensorforge.domain.routing.RoutingStrategies;
 import io.tensorforge.fleet.FleetSettings;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The whole configuration, typed and validated once at start. {@link #from(JsonObject)} reports
@@ -36,7 +39,8 @@ public record PlatformSettings(
 
   private static final Set<String> SECTIONS =
       Set.of("node", "gateway", "security", "intake", "tenants", "limits", "pricing", "routing", "fulfillment", "stores", "fleet");
-  private static final Set<String> PRIORITIES = Set.of("critical", "standard", "sheddable");
+  private static final Set<String> PRIORITIES =
+      Arrays.stream(Priority.values()).map(Priority::wireName).collect(Collectors.toUnmodifiableSet());
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   public record Gateway(String host, int port, int instances, long maxBodyBytes) {}
@@ -46,7 +50,7 @@ public record PlatformSettings(
    * @param requestsPerMinute 0 for no limit on this key (the tenant's limits still apply)
    * @param tokensPerMinute 0 for no limit on this key
    */
-  public record ApiKey(String key, String tenant, String priority, long requestsPerMinute, long tokensPerMinute) {}
+  public record ApiKey(String key, String tenant, Priority priority, long requestsPerMinute, long tokensPerMinute) {}
 
   public record Security(List<ApiKey> apiKeys, List<String> adminKeys) {}
 
@@ -58,8 +62,8 @@ public record PlatformSettings(
   public record Intake(int queueCapacity, int perTenantQueueCapacity, Map<String, Long> deadlineMsByPriority,
                        long maxDeadlineMs) {
 
-    public long defaultDeadlineMs(String priority) {
-      return deadlineMsByPriority.getOrDefault(priority, deadlineMsByPriority.get("standard"));
+    public long defaultDeadlineMs(Priority priority) {
+      return deadlineMsByPriority.get(priority.wireName());
     }
   }
 
@@ -176,7 +180,7 @@ public record PlatformSettings(
       k.knownKeys("key", "tenant", "priority", "requestsPerMinute", "tokensPerMinute");
       String key = k.requiredString("key");
       String tenant = k.requiredString("tenant");
-      String priority = k.oneOf("priority", "standard", PRIORITIES);
+      Priority priority = Priority.parse(k.oneOf("priority", "standard", PRIORITIES)).orElse(Priority.STANDARD);
       long rpm = k.longIn("requestsPerMinute", 0, 0, 1_000_000_000L);
       long tpm = k.longIn("tokensPerMinute", 0, 0, 1_000_000_000_000L);
       if (!key.isEmpty() && !seen.add(key)) {

@@ -13,6 +13,7 @@ import io.tensorforge.domain.cost.ReportedUsage;
 import io.tensorforge.domain.cost.TokenEstimate;
 import io.tensorforge.domain.error.ErrorCode;
 import io.tensorforge.domain.intake.Lease;
+import io.tensorforge.domain.intake.queue.Priority;
 import io.tensorforge.fulfillment.UpstreamClient;
 import io.tensorforge.fulfillment.UpstreamFailure;
 import io.tensorforge.fulfillment.UpstreamOutcome;
@@ -96,7 +97,7 @@ final class DataPlaneHandler {
   private void forward(RoutingContext ctx, String model, TokenEstimate estimate) {
     long arrivedNanos = System.nanoTime();
     Caller caller = ctx.get(Caller.CONTEXT_KEY);
-    RequestHeaders.Parsed<String> priority = RequestHeaders.priority(ctx.request().getHeader("X-TF-Priority"), caller.defaultPriority());
+    RequestHeaders.Parsed<Priority> priority = RequestHeaders.priority(ctx.request().getHeader("X-TF-Priority"), caller.defaultPriority());
     if (!priority.ok()) {
       ErrorResponder.send(ctx, ErrorCode.INVALID_HEADER, priority.error());
       return;

@@ -1,12 +1,9 @@
 package io.tensorforge.gateway;
 
-import java.util.Locale;
-import java.util.Set;
+import io.tensorforge.domain.intake.queue.Priority;
 
 /** Reads and checks the optional TensorForge request headers. */
 final class RequestHeaders {
-
-  static final Set<String> PRIORITIES = Set.of("critical", "standard", "sheddable");
 
   /** A header's value, or the reason it is not acceptable. */
   record Parsed<T>(T value, String error) {
@@ -34,13 +31,12 @@ final class RequestHeaders {
   }
 
   /** The priority class; the key's default when absent. */
-  static Parsed<String> priority(String header, String keyDefault) {
+  static Parsed<Priority> priority(String header, Priority keyDefault) {
     if (header == null || header.isBlank()) {
       return new Parsed<>(keyDefault, null);
     }
-    String p = header.trim().toLowerCase(Locale.ROOT);
-    return PRIORITIES.contains(p)
-        ? new Parsed<>(p, null)
-        : new Parsed<>(null, "X-TF-Priority must be one of critical, standard, sheddable");
+    return Priority.parse(header)
+        .map(p -> new Parsed<>(p, (String) null))
+        .orElseGet(() -> new Parsed<>(null, "X-TF-Priority must be one of critical, standard, sheddable"));
   }
 }

@@ -85,7 +85,7 @@ public final class IntakeVerticle extends VerticleBase {
     AdmitRequest req = message.body();
     long now = MonotonicClock.nowMs();
     Ticket ticket = new Ticket(nextTicketId++, req.model(), req.tenant(),
-        Priority.parse(req.priority()).orElse(Priority.STANDARD), req.arrivedAtMs(), req.deadlineAtMs(), req.costTokens());
+        req.priority(), req.arrivedAtMs(), req.deadlineAtMs(), req.costTokens());
     Admission admission = scheduler.admit(ticket, now);
     if (admission instanceof Admission.Started started) {
       message.reply(started.lease());

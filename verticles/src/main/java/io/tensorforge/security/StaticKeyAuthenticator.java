@@ -2,6 +2,7 @@ package io.tensorforge.security;
 
 import io.tensorforge.config.PlatformSettings;
 import io.tensorforge.domain.error.ErrorCode;
+import io.tensorforge.domain.intake.queue.Priority;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +44,7 @@ public final class StaticKeyAuthenticator {
     }
     for (String admin : settings.security().adminKeys()) {
       String digest = digest(admin);
-      callersByDigest.put(digest, new Caller("admin", digest.substring(0, 12), true, "standard", false));
+      callersByDigest.put(digest, new Caller("admin", digest.substring(0, 12), true, Priority.STANDARD, false));
     }
   }
 
